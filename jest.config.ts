@@ -1,0 +1,25 @@
+import type { Config } from 'jest';
+
+// One Jest run, three levels. `./build.sh test unit|integration|acceptance` picks one with --selectProjects.
+// unit: in process, no network. integration: in process against the local cloud's emulators.
+// acceptance: from outside, through the gateway and the event sources (TEST_MODE=http), or in process.
+const transform: Config['transform'] = { '^.+\\.(t|j)s$': ['@swc/jest', {}] };
+const ignored = ['/node_modules/', '/\\.esbuild/', '/\\.serverless/'];
+
+const level = (name: string, timeout: number): NonNullable<Config['projects']>[number] => ({
+  displayName: name,
+  transform,
+  testEnvironment: 'node',
+  testMatch: [`<rootDir>/{libs,services,scripts}/**/test/${name}/**/*.test.ts`],
+  testPathIgnorePatterns: ignored,
+  modulePathIgnorePatterns: ['/\\.esbuild/', '/\\.serverless/'],
+  slowTestThreshold: timeout / 4000,
+  ...(name === 'unit' ? {} : { globalSetup: '<rootDir>/scripts/test/global-setup.ts' }),
+});
+
+const config: Config = {
+  projects: [level('unit', 5_000), level('integration', 60_000), level('acceptance', 120_000)],
+  testTimeout: 60_000,
+};
+
+export default config;

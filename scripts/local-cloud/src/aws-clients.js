@@ -1,0 +1,24 @@
+'use strict';
+
+// SDK v3 clients aimed at the local cloud's endpoints, with throwaway credentials.
+// Kinesis needs the HTTP/1.1 handler: the client's default HTTP/2 handler fails against kinesalite.
+
+const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+const { KinesisClient } = require('@aws-sdk/client-kinesis');
+const { KMSClient } = require('@aws-sdk/client-kms');
+const { SNSClient } = require('@aws-sdk/client-sns');
+const { SQSClient } = require('@aws-sdk/client-sqs');
+const { NodeHttpHandler } = require('@smithy/node-http-handler');
+
+function createClients({ region, endpoints }) {
+  const base = { region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 };
+  return {
+    kinesis: new KinesisClient({ ...base, endpoint: endpoints.kinesis, requestHandler: new NodeHttpHandler() }),
+    dynamodb: new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb }),
+    kms: new KMSClient({ ...base, endpoint: endpoints.kms }),
+    sns: new SNSClient({ ...base, endpoint: endpoints.sns }),
+    sqs: new SQSClient({ ...base, endpoint: endpoints.sqs }),
+  };
+}
+
+module.exports = { createClients };

@@ -1,0 +1,276 @@
+'use strict';
+
+// The local cloud: the shared stack and every service on one machine, with AWS's semantics.
+// Start order: emulators -> resources (shared stack first) -> one serverless-offline per service
+// -> event-source mappings -> gateway ready. Stop undoes it all and frees every port.
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { createClients } = require('./aws-clients');
+const { spawnNode, killGroup, alive } = require('./children');
+const { createDestinations } = require('./destinations');
+const { createAwsEndpoint } = require('./emulators/aws-endpoint');
+const { createKms } = require('./emulators/kms');
+const { createSns } = require('./emulators/sns');
+const { createSqs } = require('./emulators/sqs');
+const { createAsyncInvoker } = require('./functions');
+const { createGateway, createLambdaRouter } = require('./gateway');
+const { render } = require('./intrinsics');
+const { kinesisMappingFrom, startKinesisMapping } = require('./kinesis-mapping');
+const { startOffline, waitForPorts } = require('./offline');
+const { portsFor } = require('./ports');
+const { discoverProjects, resolveConfig, routesOf } = require('./projects');
+const { createRegistry, createResources } = require('./resources');
+const { createSnsDelivery } = require('./sns-delivery');
+
+const ACCOUNT_ID = '000000000000';
+const EMULATOR = path.join(__dirname, 'emulators', 'run-emulator.js');
+
+function listen(server, port) {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use (another local cloud, or another program)`) : error),
+    );
+    server.listen(port, '127.0.0.1', resolve);
+  });
+}
+
+const closeServer = (server) => new Promise((resolve) => {
+  server.closeAllConnections?.();
+  server.close(() => resolve());
+});
+
+/** Values for the `${env:API_KEY_*}` an API key in serverless.yml reads: generated per run. */
+function apiKeysFor(project) {
+  const text = fs.readFileSync(path.join(project.dir, 'serverless.yml'), 'utf8');
+  const names = [...text.matchAll(/\$\{env:(API_KEY_[A-Z0-9_]+)/g)].map((m) => m[1]);
+  return Object.fromEntries([...new Set(names)].map((name) => [name, crypto.randomBytes(24).toString('base64url')]));
+}
+
+function readState(stateDir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(stateDir, 'local-cloud.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stops a local cloud started from `stateDir`, in this process or another. Returns false if none ran. */
+async function stopRunningCloud(stateDir, { timeoutMs = 30_000 } = {}) {
+  const state = readState(stateDir);
+  if (!state) return false;
+  if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (alive(state.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  // Children live in groups of their own: clean up after a supervisor that could not.
+  for (const pid of [state.pid, ...(state.children ?? [])]) if (alive(pid)) killGroup(pid, 'SIGKILL');
+  fs.rmSync(path.join(stateDir, 'local-cloud.json'), { force: true });
+  fs.rmSync(path.join(stateDir, 'endpoints.json'), { force: true });
+  return true;
+}
+
+async function startCloud({
+  stage = 'local',
+  region = 'eu-west-1',
+  portBase = 3000,
+  stateDir,
+  projects = discoverProjects(),
+  write = (line) => process.stdout.write(`${line}\n`),
+  asyncRetryDelayMs = 200,
+} = {}) {
+  const log = (line) => write(`[local-cloud] ${line}`);
+  const ports = portsFor(portBase);
+  const baseUrl = `http://127.0.0.1:${ports.gateway}`;
+  const statePath = path.join(stateDir, 'local-cloud.json');
+
+  fs.mkdirSync(stateDir, { recursive: true });
+  const previous = readState(stateDir);
+  if (previous && alive(previous.pid)) {
+    throw new Error(`a local cloud is already running (pid ${previous.pid}, ${previous.baseUrl}); stop it with ./build.sh stop`);
+  }
+
+  const parts = new Map();
+  const children = [];
+  const stoppers = []; // run in reverse order on stop
+  let status = 'starting';
+  const health = () => ({ status, stage, parts: Object.fromEntries(parts) });
+  const writeState = (extra = {}) =>
+    fs.writeFileSync(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: children.map((c) => c.pid), ...extra }, null, 2));
+
+  let stopping;
+  async function stop() {
+    stopping ??= (async () => {
+      status = 'stopping';
+      for (const stopper of stoppers.reverse()) {
+        try {
+          await stopper();
+        } catch (error) {
+          log(`while stopping: ${error.message}`);
+        }
+      }
+      fs.rmSync(statePath, { force: true });
+      fs.rmSync(path.join(stateDir, 'endpoints.json'), { force: true });
+    })();
+    return stopping;
+  }
+
+  try {
+    writeState();
+    const endpoints = {
+      kinesis: `http://127.0.0.1:${ports.kinesis}`,
+      dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+      kms: `http://127.0.0.1:${ports.aws}`,
+      sns: `http://127.0.0.1:${ports.aws}`,
+      sqs: `http://127.0.0.1:${ports.aws}`,
+      lambda: `http://127.0.0.1:${ports.lambda}`,
+    };
+    // The standard variables every SDK v3 client reads: functions never ask whether they are local.
+    const awsEnv = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      // Functions run on Node 22 in AWS; here the SDK would warn about the machine's Node on every start.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...Object.fromEntries(Object.entries(endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, url])),
+    };
+
+    // 1. The gateway first, so /health can say what is still starting.
+    const functionsByName = new Map();
+    const functionsByArn = new Map();
+    const gateway = createGateway({ health, log });
+    await listen(gateway.server, ports.gateway);
+    stoppers.push(() => closeServer(gateway.server));
+
+    // 2. Emulators.
+    for (const kind of ['kinesis', 'dynamodb']) {
+      parts.set(kind, 'starting');
+      const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env: process.env, write });
+      children.push({ pid: emulator.child.pid });
+      stoppers.push(() => emulator.stop());
+    }
+    writeState();
+    const sqs = createSqs({ region, accountId: ACCOUNT_ID, endpoint: () => endpoints.sqs });
+    const kms = createKms({ region, accountId: ACCOUNT_ID });
+    const destinations = createDestinations({ sqs, sns: { publishToArn: (...args) => sns.publishToArn(...args) } });
+    const asyncInvoker = createAsyncInvoker({ destinations, log, retryDelayMs: asyncRetryDelayMs });
+    stoppers.push(() => asyncInvoker.stop());
+    const sns = createSns({ region, accountId: ACCOUNT_ID, deliver: createSnsDelivery({ functionsByArn, asyncInvoker, sqs, log }) });
+    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, log });
+    await listen(awsEndpoint, ports.aws);
+    stoppers.push(() => closeServer(awsEndpoint));
+    for (const kind of ['kms', 'sns', 'sqs']) parts.set(kind, 'ready');
+    const lambdaRouter = createLambdaRouter({ functionsByName, asyncInvoker, log });
+    await listen(lambdaRouter, ports.lambda);
+    stoppers.push(() => closeServer(lambdaRouter));
+    await waitForPorts('the Kinesis and DynamoDB emulators', { running: true }, [ports.kinesis, ports.dynamodb], 30_000);
+    parts.set('kinesis', 'ready');
+    parts.set('dynamodb', 'ready');
+
+    // 3. Each project's configuration as the framework resolves it, then its resources.
+    const apiKeys = Object.fromEntries(projects.map((project) => [project.name, apiKeysFor(project)]));
+    for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
+    const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...apiKeys[project.name] } })));
+    const clients = createClients({ region, endpoints });
+    const registry = createRegistry({ region, accountId: ACCOUNT_ID });
+    for (const [index, project] of projects.entries()) {
+      const skipped = await createResources(project, configs[index], { clients, registry, region, accountId: ACCOUNT_ID });
+      if (skipped.length > 0) log(`${project.name}: not emulated (control plane only): ${skipped.join(', ')}`);
+      if (project.shared) parts.set('stack:shared', 'ready');
+    }
+
+    // 4. Functions, their SNS subscriptions and their Kinesis mappings.
+    const mappings = [];
+    const services = [];
+    let serviceIndex = 0;
+    for (const [index, project] of projects.entries()) {
+      const config = configs[index];
+      const functions = Object.entries(config.functions ?? {});
+      if (functions.length === 0) continue;
+      const servicePorts = ports.service(serviceIndex++);
+      const renderHere = (value) => render(value, registry.lookupFor(project.name, `${config.service}-${stage}`));
+      for (const [functionKey, definition] of functions) {
+        const onFailure = definition.destinations?.onFailure;
+        const fn = {
+          key: `${project.name}/${functionKey}`,
+          name: definition.name,
+          arn: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${definition.name}`,
+          lambdaPort: servicePorts.lambda,
+          timeoutSeconds: definition.timeout ?? config.provider.timeout ?? 6,
+          maximumRetryAttempts: definition.maximumRetryAttempts ?? 2,
+          onFailure: onFailure ? renderHere(typeof onFailure === 'string' ? onFailure : onFailure.arn) : undefined,
+        };
+        functionsByName.set(fn.name, fn);
+        functionsByArn.set(fn.arn, fn);
+        for (const event of definition.events ?? []) {
+          if (event.sns) {
+            const topicArn = typeof event.sns === 'string'
+              ? (event.sns.startsWith('arn:') ? event.sns : sns.createTopic(event.sns))
+              : event.sns.arn ? renderHere(event.sns.arn) : sns.createTopic(event.sns.topicName);
+            if (event.sns.filterPolicy) log(`${fn.key}: SNS filter policies are not emulated; every message is delivered`);
+            sns.subscribe(topicArn, 'lambda', fn.arn);
+          }
+          if (event.stream) {
+            const stream = typeof event.stream === 'string' ? { arn: event.stream } : event.stream;
+            if (stream.type === 'dynamodb' || String(renderHere(stream.arn)).includes(':dynamodb:')) {
+              log(`${fn.key}: DynamoDB stream mappings are not emulated`);
+              continue;
+            }
+            const mapping = kinesisMappingFrom(stream, { render: renderHere, region, accountId: ACCOUNT_ID });
+            if (mapping.enabled) mappings.push({ fn, mapping });
+          }
+        }
+      }
+      services.push({ project, ports: servicePorts, routes: routesOf(config) });
+    }
+
+    // 5. One serverless-offline per service.
+    const offlines = services.map(({ project, ports: servicePorts }) => {
+      const offline = startOffline({ project, stage, region, ports: servicePorts, env: { ...awsEnv, ...apiKeys[project.name] }, write });
+      children.push({ pid: offline.pid });
+      stoppers.push(() => offline.stop());
+      return offline;
+    });
+    writeState();
+    await Promise.all(
+      services.map(async ({ project, ports: servicePorts, routes }, i) => {
+        await offlines[i].ready();
+        gateway.addRoutes(project.name, servicePorts.http, routes);
+        parts.set(`service:${project.name}`, 'ready');
+      }),
+    );
+    for (const project of projects) if (!project.shared && !services.some((s) => s.project === project)) parts.set(`service:${project.name}`, 'ready');
+
+    // 6. Event sources, once every function can be invoked.
+    const pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, destinations, log }));
+    stoppers.push(() => Promise.all(pollers.map((poller) => poller.stop())));
+    parts.set('event-sources', `ready (${mappings.length} Kinesis mappings, ${[...functionsByArn.values()].length} functions)`);
+
+    const apiKeysByName = {};
+    for (const keys of Object.values(apiKeys)) {
+      for (const [name, value] of Object.entries(keys)) apiKeysByName[name.replace(/^API_KEY_/, '').toLowerCase().replace(/_/g, '-')] = value;
+    }
+    const published = {
+      baseUrl,
+      stage,
+      region,
+      apiKeys: apiKeysByName,
+      endpoints,
+      services: Object.fromEntries(services.map(({ project, ports: p }) => [project.name, { http: `http://127.0.0.1:${p.http}`, lambda: `http://127.0.0.1:${p.lambda}` }])),
+    };
+    fs.writeFileSync(path.join(stateDir, 'endpoints.json'), JSON.stringify(published, null, 2));
+    writeState();
+    for (const name of parts.keys()) if (parts.get(name) === 'starting') parts.set(name, 'ready');
+    status = 'ready';
+    return { ...published, stop };
+  } catch (error) {
+    status = 'failed';
+    await stop();
+    throw error;
+  }
+}
+
+module.exports = { startCloud, stopRunningCloud, readState };

@@ -1,0 +1,58 @@
+'use strict';
+
+// One HTTP endpoint for the small emulators (KMS, SQS, SNS), told apart the way AWS's wire
+// protocols differ: X-Amz-Target names the JSON services, SNS speaks form-encoded query.
+
+const http = require('node:http');
+const { AwsError } = require('./aws-errors');
+
+// SQS's JSON protocol keeps its query-era error codes in a header the SDK reads.
+const SQS_JSON_TYPES = { 'AWS.SimpleQueueService.NonExistentQueue': 'QueueDoesNotExist' };
+
+function readBody(request) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function createAwsEndpoint({ kms, sqs, sns, log }) {
+  async function answerJson(response, service, target, text) {
+    const json = { 'content-type': 'application/x-amz-json-1.1' };
+    try {
+      let body;
+      try {
+        body = text ? JSON.parse(text) : {};
+      } catch {
+        throw new AwsError('SerializationException', 'The request body is not valid JSON');
+      }
+      const result = await service.handle(target, body);
+      response.writeHead(200, json).end(JSON.stringify(result));
+    } catch (error) {
+      if (!(error instanceof AwsError)) {
+        log(`emulator error on ${target}: ${error.stack}`);
+        error = new AwsError('InternalFailure', 'The emulator failed', { status: 500, fault: 'Receiver' });
+      }
+      const headers = { ...json };
+      if (service === sqs) headers['x-amzn-query-error'] = `${error.code};${error.fault}`;
+      response.writeHead(error.status, headers).end(JSON.stringify({ __type: SQS_JSON_TYPES[error.code] ?? error.code, message: error.message }));
+    }
+  }
+
+  return http.createServer(async (request, response) => {
+    const text = await readBody(request);
+    const target = request.headers['x-amz-target'] ?? '';
+    if (target.startsWith('TrentService.')) return answerJson(response, kms, target, text);
+    if (target.startsWith('AmazonSQS.')) return answerJson(response, sqs, target, text);
+    if (request.method === 'POST' && /x-www-form-urlencoded/.test(request.headers['content-type'] ?? '')) {
+      const { status, body } = sns.handle(text);
+      return response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+    }
+    if (request.method === 'GET' && request.url === '/health') return response.writeHead(200).end('ok');
+    response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Unknown AWS protocol: this endpoint serves KMS, SQS and SNS' }));
+  });
+}
+
+module.exports = { createAwsEndpoint };

@@ -1,0 +1,105 @@
+'use strict';
+
+// The one front door of the local cloud, like an API Gateway custom domain in front of every
+// service's API: a request goes to the service that declares its method and path (the most
+// specific declaration wins, literal segments before {params} before {proxy+}), unchanged.
+// GET /health answers 200 with the state of every part once all are ready, 503 before.
+
+const http = require('node:http');
+
+function routeMatcher(path) {
+  const segments = path.split('/').filter(Boolean);
+  const pattern = segments
+    .map((segment) => {
+      if (/^\{[^}]+\+\}$/.test(segment)) return '/.+';
+      if (/^\{[^}]+\}$/.test(segment)) return '/[^/]+';
+      return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+    })
+    .join('');
+  // Literal segments weigh most, then parameters; a greedy segment least.
+  const score = segments.reduce((sum, s) => sum + (s.endsWith('+}') ? 1 : s.startsWith('{') ? 10 : 100), 0);
+  return { regex: new RegExp(`^${pattern || '/'}/?$`), score };
+}
+
+const sendJson = (response, status, body, headers = {}) =>
+  response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+
+function proxy(request, response, port, log) {
+  const upstream = http.request(
+    { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers },
+    (answer) => {
+      response.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(response);
+    },
+  );
+  upstream.on('error', (error) => {
+    log(`gateway: ${request.method} ${request.url} -> :${port} failed: ${error.message}`);
+    if (!response.headersSent) sendJson(response, 502, { error: { code: 'BadGateway', message: 'The service behind this path is not answering' } });
+    else response.destroy();
+  });
+  request.pipe(upstream);
+}
+
+function createGateway({ health, log }) {
+  let routes = [];
+
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url, 'http://gateway');
+    if (url.pathname === '/health' && request.method === 'GET') {
+      const state = health();
+      return sendJson(response, state.status === 'ready' ? 200 : 503, state);
+    }
+    const candidates = routes.filter((route) => route.regex.test(url.pathname));
+    const route = candidates.filter((r) => r.method === request.method || r.method === 'ANY' || r.method === '*').sort((a, b) => b.score - a.score)[0];
+    if (route) return proxy(request, response, route.port, log);
+    if (candidates.length > 0) {
+      return sendJson(response, 405, { error: { code: 'MethodNotAllowed', message: `${request.method} is not allowed on ${url.pathname}` } });
+    }
+    return sendJson(response, 404, { error: { code: 'NotFound', message: `No route for ${request.method} ${url.pathname}` } });
+  });
+
+  return {
+    server,
+    /** Declares the routes of one service: [{ method, path }] served on `port`. */
+    addRoutes(service, port, declared) {
+      routes = routes.concat(declared.map((r) => ({ ...r, ...routeMatcher(r.path), service, port })));
+    },
+  };
+}
+
+/**
+ * Lambda's Invoke API for every function of every service, on one endpoint (AWS_ENDPOINT_URL_LAMBDA):
+ * a synchronous invoke goes to the serverless-offline that runs the function; an asynchronous one
+ * (InvocationType: Event) gets Lambda's retries and on-failure destination from the async invoker.
+ */
+function createLambdaRouter({ functionsByName, asyncInvoker, log }) {
+  return http.createServer((request, response) => {
+    const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(new URL(request.url, 'http://lambda').pathname);
+    const id = match ? decodeURIComponent(match[1]) : request.url;
+    // A function is named by its name or its ARN (arn:aws:lambda:region:account:function:name[:qualifier]).
+    const fn = functionsByName.get(id.startsWith('arn:') ? id.split(':')[6] : id);
+    if (!fn) {
+      return sendJson(response, 404, { Type: 'User', message: `Function not found: ${id}` }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
+    }
+    if (request.headers['x-amz-invocation-type'] === 'Event') {
+      const chunks = [];
+      request.on('data', (chunk) => chunks.push(chunk));
+      request.on('end', () => {
+        let event;
+        try {
+          const text = Buffer.concat(chunks).toString('utf8');
+          event = text ? JSON.parse(text) : {};
+        } catch {
+          return sendJson(response, 400, { Type: 'User', message: 'Could not parse request body into json' }, { 'x-amzn-errortype': 'InvalidRequestContentException' });
+        }
+        asyncInvoker.invoke(fn, event);
+        response.writeHead(202).end();
+      });
+      return;
+    }
+    request.url = `/2015-03-31/functions/${fn.name}/invocations`;
+    proxy(request, response, fn.lambdaPort, log);
+  });
+}
+
+module.exports = { createGateway, createLambdaRouter, routeMatcher };

@@ -1,0 +1,59 @@
+'use strict';
+
+// Runs one service's functions and API the way serverless-offline does (API Gateway with API keys
+// and authorizers, Lambda Invoke), as a child process with its own ports. Every line it prints
+// comes out prefixed with the service, and a function's own lines with the service and function.
+
+const net = require('node:net');
+const path = require('node:path');
+const { spawnNode } = require('./children');
+
+const serverlessBin = require.resolve('serverless/bin/serverless.js', { paths: [path.resolve(__dirname, '../../..')] });
+const PRELOAD = path.join(__dirname, 'offline-preload.js');
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => socket.end(() => resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Waits until every port accepts connections; fails early if `process` exits first. */
+async function waitForPorts(name, process, portList, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await Promise.all(portList.map(portOpen));
+    if (open.every(Boolean)) return;
+    if (!process.running) throw new Error(`${name} exited before it was ready (see its lines above)`);
+    if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs / 1000}s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function startOffline({ project, stage, region, ports, env, write }) {
+  const label = (line) => {
+    // offline-preload.js marks a function's lines with "λ <function>\t".
+    const fn = /^λ ([^\t]+)\t(.*)$/s.exec(line);
+    return fn ? `[${project.name}/${fn[1]}] ${fn[2]}` : `[${project.name}] ${line}`;
+  };
+  const args = [
+    '--require', PRELOAD,
+    serverlessBin, 'offline', 'start',
+    '--stage', stage,
+    '--region', region,
+    '--host', '127.0.0.1',
+    '--httpPort', String(ports.http),
+    '--lambdaPort', String(ports.lambda),
+    '--websocketPort', String(ports.websocket),
+    '--noPrependStageInUrl',
+  ];
+  const offline = spawnNode(label, args, { cwd: project.dir, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, write });
+  return {
+    pid: offline.child.pid,
+    stop: () => offline.stop(),
+    ready: (timeoutMs = 120_000) => waitForPorts(`${project.name}: serverless-offline`, offline, [ports.http, ports.lambda], timeoutMs),
+  };
+}
+
+module.exports = { startOffline, waitForPorts, portOpen };

@@ -1,0 +1,56 @@
+'use strict';
+
+// Finds the projects of the monorepo and reads each one's serverless.yml as the Serverless
+// Framework resolves it (`serverless print`), so that variables mean exactly what they mean on AWS.
+
+const { execFile } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { promisify } = require('node:util');
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '../../..');
+const serverlessBin = require.resolve('serverless/bin/serverless.js', { paths: [root] });
+
+/** The shared stack first, then every service under services/ that has a serverless.yml. */
+function discoverProjects() {
+  const services = path.join(root, 'services');
+  const names = fs.existsSync(services)
+    ? fs.readdirSync(services).filter((name) => fs.existsSync(path.join(services, name, 'serverless.yml'))).sort()
+    : [];
+  return [
+    { name: 'shared', dir: root, shared: true },
+    ...names.map((name) => ({ name, dir: path.join(services, name), shared: false })),
+  ];
+}
+
+async function resolveConfig(project, { stage, region, env }) {
+  try {
+    const { stdout } = await run(process.execPath, [serverlessBin, 'print', '--stage', stage, '--region', region, '--format', 'json'], {
+      cwd: project.dir,
+      env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' },
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return JSON.parse(stdout.slice(stdout.indexOf('{')));
+  } catch (error) {
+    const detail = (error.stderr || error.stdout || error.message).trim().split('\n').slice(-5).join('\n');
+    throw new Error(`${project.name}: serverless print failed:\n${detail}`);
+  }
+}
+
+/** Every API Gateway route a project declares: REST (`http`) and HTTP API (`httpApi`) events. */
+function routesOf(config) {
+  const routes = [];
+  for (const [functionKey, fn] of Object.entries(config.functions ?? {})) {
+    for (const event of fn.events ?? []) {
+      const http = event.http ?? event.httpApi;
+      if (!http) continue;
+      const spec = typeof http === 'string' ? { method: http.split(' ')[0], path: http.split(' ')[1] } : http;
+      if (!spec.path) continue;
+      routes.push({ functionKey, method: String(spec.method ?? '*').toUpperCase(), path: `/${String(spec.path).replace(/^\//, '')}` });
+    }
+  }
+  return routes;
+}
+
+module.exports = { discoverProjects, resolveConfig, routesOf, root };
