@@ -14,7 +14,6 @@ const level = (name: string, timeout: number): NonNullable<Config['projects']>[n
   testPathIgnorePatterns: ignored,
   modulePathIgnorePatterns: ['/\\.esbuild/', '/\\.serverless/'],
   slowTestThreshold: timeout / 4000,
-  ...(name === 'unit' ? {} : { globalSetup: '<rootDir>/scripts/test/global-setup.ts' }),
 });
 
 const config: Config = {

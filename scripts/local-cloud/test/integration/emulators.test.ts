@@ -1,0 +1,146 @@
+// The local cloud's emulators, spoken to by the real SDK v3 clients, as functions will.
+import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { randomUUID } from 'node:crypto';
+import { eventually, localClientConfig, localCloud } from '@yubl/test-harness';
+
+const cloud = localCloud();
+const kms = new KMSClient(localClientConfig('kms', cloud));
+const sns = new SNSClient(localClientConfig('sns', cloud));
+const sqs = new SQSClient(localClientConfig('sqs', cloud));
+// kinesalite does not speak HTTP/2, the Kinesis client's default
+const kinesis = new KinesisClient({ ...localClientConfig('kinesis', cloud), requestHandler: new NodeHttpHandler() });
+const configKey = `alias/yubl-config-${cloud.stage}`;
+
+describe('KMS', () => {
+  it('knows the shared stack key by its alias', async () => {
+    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: configKey }));
+    expect(KeyMetadata?.Arn).toMatch(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/);
+    expect(KeyMetadata?.KeyState).toBe('Enabled');
+  });
+
+  it('decrypts what it encrypted, under the same encryption context', async () => {
+    const context = { service: 'auth', key: 'jwt-secret' };
+    const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: configKey, Plaintext: Buffer.from('s3cret'), EncryptionContext: context }));
+    expect(Buffer.from(CiphertextBlob!).toString('utf8')).not.toContain('s3cret');
+    const { Plaintext, KeyId } = await kms.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: context }));
+    expect(Buffer.from(Plaintext!).toString('utf8')).toBe('s3cret');
+    expect(KeyId).toMatch(/:key\//);
+  });
+
+  it('refuses tampered ciphertext and a different encryption context', async () => {
+    const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: configKey, Plaintext: Buffer.from('value'), EncryptionContext: { a: '1' } }));
+    const tampered = Buffer.from(CiphertextBlob!);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 0xff;
+    await expect(kms.send(new DecryptCommand({ CiphertextBlob: tampered, EncryptionContext: { a: '1' } }))).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
+    await expect(kms.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { a: '2' } }))).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
+    await expect(kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from('not a ciphertext') }))).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
+  });
+
+  it('generates data keys whose ciphertext decrypts to the same key', async () => {
+    const { Plaintext, CiphertextBlob } = await kms.send(new GenerateDataKeyCommand({ KeyId: configKey, KeySpec: 'AES_256' }));
+    expect(Plaintext).toHaveLength(32);
+    const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob }));
+    expect(Buffer.from(decrypted.Plaintext!)).toEqual(Buffer.from(Plaintext!));
+  });
+
+  it('says NotFoundException for a key it does not have', async () => {
+    await expect(kms.send(new EncryptCommand({ KeyId: 'alias/nobody', Plaintext: Buffer.from('x') }))).rejects.toMatchObject({ name: 'NotFoundException' });
+  });
+});
+
+describe('SNS and SQS', () => {
+  async function subscribedQueue(raw = false) {
+    const name = `emulator-test-${randomUUID()}`;
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: raw ? { RawMessageDelivery: 'true' } : undefined }));
+    return { TopicArn: TopicArn!, QueueUrl: QueueUrl! };
+  }
+
+  const receiveAll = async (QueueUrl: string, count: number) => {
+    const bodies: string[] = [];
+    await eventually(async () => {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      for (const message of Messages) {
+        bodies.push(message.Body!);
+        await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+      }
+      expect(bodies).toHaveLength(count);
+    });
+    return bodies;
+  };
+
+  it('delivers a published message with its String message attributes to a subscribed queue', async () => {
+    const { TopicArn, QueueUrl } = await subscribedQueue();
+    const { MessageId } = await sns.send(
+      new PublishCommand({
+        TopicArn,
+        Message: JSON.stringify({ hello: 'world' }),
+        MessageAttributes: { 'x-correlation-id': { DataType: 'String', StringValue: 'abc-123' } },
+      }),
+    );
+    const [body] = await receiveAll(QueueUrl, 1);
+    expect(JSON.parse(body!)).toMatchObject({
+      Type: 'Notification',
+      MessageId,
+      TopicArn,
+      Message: '{"hello":"world"}',
+      MessageAttributes: { 'x-correlation-id': { Type: 'String', Value: 'abc-123' } },
+    });
+  });
+
+  it('publishes batches entry by entry, and raw delivery sends the message alone', async () => {
+    const { TopicArn, QueueUrl } = await subscribedQueue(true);
+    const { Successful, Failed } = await sns.send(
+      new PublishBatchCommand({
+        TopicArn,
+        PublishBatchRequestEntries: [
+          { Id: 'one', Message: 'first' },
+          { Id: 'two', Message: 'second', MessageAttributes: { n: { DataType: 'Number', StringValue: '2' } } },
+        ],
+      }),
+    );
+    expect(Successful?.map((s) => s.Id)).toEqual(['one', 'two']);
+    expect(Failed ?? []).toEqual([]);
+    expect((await receiveAll(QueueUrl, 2)).sort()).toEqual(['first', 'second']);
+  });
+
+  it('answers NotFound for a topic that does not exist and QueueDoesNotExist for a queue', async () => {
+    await expect(sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:000000000000:none', Message: 'x' }))).rejects.toMatchObject({ name: 'NotFoundException' });
+    await expect(sqs.send(new SendMessageCommand({ QueueUrl: `${cloud.endpoints.sqs}/000000000000/none`, MessageBody: 'x' }))).rejects.toMatchObject({ name: 'QueueDoesNotExist' });
+  });
+});
+
+describe('Kinesis', () => {
+  it('holds the shared stack streams, and a record put is a record read', async () => {
+    const StreamName = `users-${cloud.stage}`;
+    const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName }));
+    expect(StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
+    const data = JSON.stringify({ id: randomUUID() });
+    const { ShardId, SequenceNumber } = await kinesis.send(new PutRecordCommand({ StreamName, PartitionKey: 'k', Data: Buffer.from(data) }));
+    const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: SequenceNumber }));
+    const { Records } = await kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 1 }));
+    expect(Buffer.from(Records![0]!.Data!).toString('utf8')).toBe(data);
+  });
+});
+
+describe('the gateway', () => {
+  it('answers /health with 200 and every part ready', async () => {
+    const response = await fetch(`${cloud.baseUrl}/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; parts: Record<string, string> };
+    expect(body.status).toBe('ready');
+    expect(Object.values(body.parts).every((state) => state === 'ready')).toBe(true);
+  });
+
+  it('answers a path no service declares with 404 in the contract error shape', async () => {
+    const response = await fetch(`${cloud.baseUrl}/no/such/path`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'NotFound', message: 'No route for GET /no/such/path' } });
+  });
+});
