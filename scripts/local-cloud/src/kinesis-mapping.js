@@ -59,7 +59,7 @@ function firstFailure(records, payload) {
   return first;
 }
 
-function startKinesisMapping({ kinesis, fn, mapping, destinations, log }) {
+function startKinesisMapping({ kinesis, fn, mapping, destinations, log, invoke = invokeSync }) {
   let stopped = false;
   const sleeps = new Set();
   const sleep = (ms) =>
@@ -110,7 +110,7 @@ function startKinesisMapping({ kinesis, fn, mapping, destinations, log }) {
     while (batch.length > 0 && !stopped) {
       let result;
       try {
-        result = await invokeSync(fn, toEvent(mapping, shardId, batch));
+        result = await invoke(fn, toEvent(mapping, shardId, batch));
       } catch (error) {
         result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: error.message } };
       }

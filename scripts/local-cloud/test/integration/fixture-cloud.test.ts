@@ -1,0 +1,227 @@
+// The local cloud as a whole, proven with the fixture project (test/fixture): its own cloud is
+// started and stopped here through the command line, as ./build.sh does, and every assertion is
+// about what the running gateway, pollers and SNS delivery did.
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { eventually, localClientConfig, localCloud, type LocalCloudEndpoints } from '@yubl/test-harness';
+import { portOpen } from '../../src/offline';
+import { readState } from '../../src/cloud';
+import { alive } from '../../src/children';
+
+const run = promisify(execFile);
+const root = resolve(__dirname, '../../../..');
+const cli = join(root, 'scripts/local-cloud/bin/local-cloud.js');
+const stateDir = join(root, '.local/fixture-cloud');
+const cloudArgs = ['--port-base', process.env.FIXTURE_CLOUD_PORT_BASE ?? '7000', '--state-dir', stateDir, '--project', join(root, 'scripts/local-cloud/test/fixture')];
+
+let cloud: LocalCloudEndpoints;
+let dynamodb: DynamoDBClient;
+let kinesis: KinesisClient;
+let sqs: SQSClient;
+let sns: SNSClient;
+let lambda: LambdaClient;
+let failuresQueueUrl: string;
+
+beforeAll(async () => {
+  await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
+  await run(process.execPath, [cli, 'up', '--detach', ...cloudArgs], { timeout: 180_000 });
+  cloud = localCloud(stateDir);
+  dynamodb = new DynamoDBClient(localClientConfig('dynamodb', cloud));
+  kinesis = new KinesisClient({ ...localClientConfig('kinesis', cloud), requestHandler: new NodeHttpHandler() });
+  sqs = new SQSClient(localClientConfig('sqs', cloud));
+  sns = new SNSClient(localClientConfig('sns', cloud));
+  lambda = new LambdaClient(localClientConfig('lambda', cloud));
+  ({ QueueUrl: failuresQueueUrl } = (await sqs.send(new GetQueueUrlCommand({ QueueName: `local-cloud-fixture-failures-${cloud.stage}` }))) as { QueueUrl: string });
+}, 200_000);
+
+afterAll(async () => {
+  for (const client of [dynamodb, kinesis, sqs, sns, lambda]) client?.destroy();
+  await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
+}, 60_000);
+
+interface Delivery {
+  id: string;
+  deliveries: number;
+  ordinals: number[];
+  sequenceNumber?: string;
+  attributes?: Record<string, string>;
+}
+
+/** What the fixture functions wrote down for one test run: every message, how often and when it arrived. */
+async function deliveriesOf(runId: string): Promise<Map<string, Delivery>> {
+  const { Items = [] } = await dynamodb.send(
+    new QueryCommand({ TableName: `local-cloud-fixture-deliveries-${cloud.stage}`, KeyConditionExpression: 'pk = :run', ExpressionAttributeValues: { ':run': { S: runId } } }),
+  );
+  return new Map(
+    Items.filter((item) => !item.sk!.S!.startsWith('#')).map((item) => [
+      item.sk!.S!,
+      {
+        id: item.sk!.S!,
+        deliveries: Number(item.deliveries!.N),
+        ordinals: item.ordinals!.L!.map((o) => Number(o.N)),
+        sequenceNumber: item.sequenceNumber?.S,
+        attributes: item.attributes?.S ? JSON.parse(item.attributes.S) : undefined,
+      },
+    ]),
+  );
+}
+
+const id = (key: string, n: number) => `${key}#${String(n).padStart(6, '0')}`;
+
+async function putRecords(records: { key: string; n: number; failTimes?: number }[], runId: string) {
+  const { FailedRecordCount } = await kinesis.send(
+    new PutRecordsCommand({
+      StreamName: `local-cloud-fixture-events-${cloud.stage}`,
+      Records: records.map((record) => ({ PartitionKey: record.key, Data: Buffer.from(JSON.stringify({ run: runId, ...record })) })),
+    }),
+  );
+  expect(FailedRecordCount).toBe(0);
+}
+
+/** Reads on-failure records off the fixture's queue until `match` finds one. */
+async function failureRecord(match: (record: Record<string, any>) => boolean) {
+  const seen: Record<string, any>[] = [];
+  return eventually(async () => {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: failuresQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    for (const message of Messages) {
+      seen.push(JSON.parse(message.Body!));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: failuresQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+    const found = seen.find(match);
+    if (!found) throw new Error(`no matching on-failure record among ${seen.length}`);
+    return found;
+  }, { timeout: 20_000, interval: 50 });
+}
+
+describe('the local cloud', () => {
+  it('serves /health with every part ready, and a second start says one is running', async () => {
+    const response = await fetch(`${cloud.baseUrl}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ready', parts: { 'service:fixture': 'ready', 'event-sources': 'ready' } });
+    await expect(run(process.execPath, [cli, 'up', ...cloudArgs])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/already running/) });
+  });
+
+  it('routes HTTP through the gateway with API keys and authorizers working as on API Gateway', async () => {
+    const get = (path: string, headers: Record<string, string> = {}) => fetch(`${cloud.baseUrl}${path}`, { headers });
+    const hello = await get('/fixture/hello');
+    expect(hello.status).toBe(200);
+    expect(await hello.json()).toMatchObject({ kinesisEndpoint: cloud.endpoints.kinesis });
+    expect((await get('/fixture/private')).status).toBe(403);
+    expect((await get('/fixture/private', { 'x-api-key': 'wrong' })).status).toBe(403);
+    expect((await get('/fixture/private', { 'x-api-key': cloud.apiKeys.fixture! })).status).toBe(200);
+    expect((await get('/fixture/guarded')).status).toBe(401);
+    expect((await get('/fixture/guarded', { authorization: 'Bearer wrong' })).status).toBe(401);
+    const guarded = await get('/fixture/guarded', { authorization: 'Bearer let-me-in' });
+    expect(guarded.status).toBe(200);
+    expect(await guarded.json()).toMatchObject({ principalId: 'fixture-user' });
+  });
+
+  it('invokes functions through the Lambda API, synchronously', async () => {
+    const { StatusCode, Payload, FunctionError } = await lambda.send(new InvokeCommand({ FunctionName: `local-cloud-fixture-${cloud.stage}-hello`, Payload: JSON.stringify({ path: '/direct', requestContext: {} }) }));
+    expect(StatusCode).toBe(200);
+    expect(FunctionError).toBeUndefined();
+    expect(JSON.parse(JSON.parse(Buffer.from(Payload!).toString()).body)).toMatchObject({ path: '/direct' });
+  });
+});
+
+describe('Kinesis event sources', () => {
+  it('retry a failed record from its own sequence number without redelivering the records before it', async () => {
+    const runId = randomUUID();
+    await putRecords([0, 1, 2, 3, 4, 5].map((n) => ({ key: 'k', n, failTimes: n === 3 ? 2 : 0 })), runId);
+    const seen = await eventually(async () => {
+      const found = await deliveriesOf(runId);
+      expect(found.size).toBe(6);
+      return found;
+    }, { timeout: 20_000 });
+    for (const n of [0, 1, 2]) expect(seen.get(id('k', n))?.deliveries).toBe(1);
+    expect(seen.get(id('k', 3))?.deliveries).toBe(3);
+    // the records after the failure come after its successful delivery
+    const succeeded = Math.max(...seen.get(id('k', 3))!.ordinals);
+    for (const n of [4, 5]) expect(Math.min(...seen.get(id('k', n))!.ordinals)).toBeGreaterThan(succeeded);
+  });
+
+  it('send a record failing past maximumRetryAttempts to the on-failure destination, and the shard moves on', async () => {
+    const runId = randomUUID();
+    await putRecords([{ key: 'poison', n: 0, failTimes: 1_000 }], runId);
+    const poison = await eventually(async () => {
+      const found = (await deliveriesOf(runId)).get(id('poison', 0));
+      expect(found?.deliveries).toBe(3); // the first delivery and maximumRetryAttempts (2) retries
+      return found!;
+    }, { timeout: 20_000 });
+    const record = await failureRecord((r) => r.KinesisBatchInfo?.startSequenceNumber === poison.sequenceNumber);
+    expect(record).toMatchObject({
+      requestContext: { condition: 'RetryAttemptsExhausted', functionArn: expect.stringContaining(`local-cloud-fixture-${cloud.stage}-consume`) },
+      KinesisBatchInfo: { batchSize: 1, streamArn: expect.stringContaining(`stream/local-cloud-fixture-events-${cloud.stage}`) },
+    });
+    await putRecords([{ key: 'poison', n: 1 }], runId);
+    await eventually(async () => expect((await deliveriesOf(runId)).get(id('poison', 1))?.deliveries).toBe(1), { timeout: 20_000 });
+  });
+
+  it('keep the order of records within a partition key, across retries', async () => {
+    const runId = randomUUID();
+    const keys = ['a', 'b', 'c', 'd'];
+    const records = [];
+    for (let n = 0; n < 10; n += 1) for (const key of keys) records.push({ key, n, failTimes: (n * 7 + key.charCodeAt(0)) % 5 === 0 ? 1 : 0 });
+    await putRecords(records, runId);
+    const seen = await eventually(async () => {
+      const found = await deliveriesOf(runId);
+      expect(found.size).toBe(records.length);
+      return found;
+    }, { timeout: 30_000 });
+    for (const key of keys) {
+      for (let n = 1; n < 10; n += 1) {
+        const previousDone = Math.max(...seen.get(id(key, n - 1))!.ordinals);
+        expect(Math.min(...seen.get(id(key, n))!.ordinals)).toBeGreaterThan(previousDone);
+      }
+    }
+    expect([...seen.values()].some((d) => d.deliveries > 1)).toBe(true); // retries did happen
+  });
+});
+
+describe('SNS delivery', () => {
+  const topicArn = () => `arn:aws:sns:${cloud.region}:000000000000:local-cloud-fixture-notifications-${cloud.stage}`;
+
+  it('hands the message and its String attributes to the subscribed function, retrying a failed delivery', async () => {
+    const runId = randomUUID();
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn(),
+        Message: JSON.stringify({ run: runId, id: 'm1', failTimes: 1 }),
+        MessageAttributes: { 'x-correlation-id': { DataType: 'String', StringValue: 'corr-1' } },
+      }),
+    );
+    const delivery = await eventually(async () => {
+      const found = (await deliveriesOf(runId)).get('m1');
+      expect(found?.deliveries).toBe(2);
+      return found!;
+    }, { timeout: 20_000 });
+    expect(delivery.attributes).toEqual({ 'x-correlation-id': 'corr-1' });
+  });
+
+  it('sends an event that fails every retry to the function on-failure destination', async () => {
+    const runId = randomUUID();
+    await sns.send(new PublishCommand({ TopicArn: topicArn(), Message: JSON.stringify({ run: runId, id: 'm2', failTimes: 1_000 }) }));
+    const record = await failureRecord((r) => r.requestPayload?.Records?.[0]?.Sns?.Message?.includes(runId));
+    expect(record).toMatchObject({ requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 }, responseContext: { functionError: 'Unhandled' } });
+    expect((await deliveriesOf(runId)).get('m2')?.deliveries).toBe(3);
+  });
+});
+
+describe('stopping', () => {
+  it('leaves no process and no port behind', async () => {
+    const state = readState(stateDir)!;
+    const pids: number[] = [state.pid, ...state.children];
+    const ports = [cloud.baseUrl, ...Object.values(cloud.endpoints), ...Object.values(cloud.services).flatMap((s) => [s.http, s.lambda])].map((url) => Number(new URL(url).port));
+    await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
+    expect(pids.filter(alive)).toEqual([]);
+    expect((await Promise.all([...new Set(ports)].map(portOpen))).some(Boolean)).toBe(false);
+  });
+});
