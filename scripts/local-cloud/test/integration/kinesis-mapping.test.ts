@@ -65,13 +65,13 @@ async function scenario(count: number, settings: Record<string, unknown>, script
       const delivery = (deliveries.get(index) ?? 0) + 1;
       deliveries.set(index, delivery);
       const outcome = script(index, delivery);
-      if (outcome === 'crash') return { ok: false, functionError: 'Unhandled', payload: { errorMessage: `record ${index} crashed` } };
-      if (outcome === 'unknown') return { ok: true, payload: { batchItemFailures: [{ itemIdentifier: 'no-such-record' }] } };
+      if (outcome === 'crash') return { ok: false, status: 200, functionError: 'Unhandled', payload: { errorMessage: `record ${index} crashed` } };
+      if (outcome === 'unknown') return { ok: true, status: 200, payload: { batchItemFailures: [{ itemIdentifier: 'no-such-record' }] } };
       if (outcome === 'fail') {
-        return { ok: true, payload: { batchItemFailures: event.Records.slice(position).map((r) => ({ itemIdentifier: r.kinesis.sequenceNumber })) } };
+        return { ok: true, status: 200, payload: { batchItemFailures: event.Records.slice(position).map((r) => ({ itemIdentifier: r.kinesis.sequenceNumber })) } };
       }
     }
-    return { ok: true, payload: { batchItemFailures: [] } };
+    return { ok: true, status: 200, payload: { batchItemFailures: [] } };
   };
   const mapping = kinesisMappingFrom(
     { arn: `arn:aws:kinesis:eu-west-1:000000000000:stream/${name}`, startingPosition: 'TRIM_HORIZON', ...settings },
