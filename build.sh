@@ -62,11 +62,17 @@ need_stage() { [ -n "$STAGE" ] || die "'$COMMAND' needs --stage (one of: $STAGES
 cd "$ROOT"
 
 # ---- helpers -----------------------------------------------------------------------------------
+# npm install, not npm ci: it installs the locked versions just the same, while npm 11's ci refuses
+# a lock file that (as npm 11 writes them) leaves out other platforms' optional binaries.
+install_deps() {
+  say "installing dependencies"
+  npm install --no-audit --no-fund --loglevel=error
+}
+
 ensure_deps() {
   # Installs when node_modules is missing or older than the lock file: a fresh clone needs nothing else.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing dependencies (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    install_deps
   fi
 }
 
@@ -141,7 +147,7 @@ print_zip_sizes() {
 # ---- commands ----------------------------------------------------------------------------------
 case "$COMMAND" in
   install)
-    npm ci --no-audit --no-fund --loglevel=error
+    install_deps
     ;;
 
   lint)
