@@ -1,0 +1,75 @@
+import { CONTEXT_FIELD } from '../capture/kinesis';
+import { outgoingContext } from './outgoing';
+
+// Structural types: this file must not import the AWS SDK, so a function pays for the SDK
+// clients it uses and nothing more.
+interface MiddlewareStack {
+  add(middleware: (next: Handler, context: { commandName?: string }) => Handler, options: { step: 'initialize'; name: string; override?: boolean }): void;
+}
+type Handler = (args: { input: Record<string, unknown> }) => Promise<unknown>;
+interface SdkClient {
+  middlewareStack: MiddlewareStack;
+}
+
+const MAX_SNS_ATTRIBUTES = 10; // SNS refuses a message with more
+
+/** Adds `__context__` to a JSON object payload; leaves anything else as it is. */
+function withContext(payload: unknown, carried: Record<string, string>): unknown {
+  const text = typeof payload === 'string' ? payload : payload instanceof Uint8Array ? Buffer.from(payload).toString('utf8') : undefined;
+  if (text === undefined || text[0] !== '{') return payload;
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    body[CONTEXT_FIELD] = carried;
+    const json = JSON.stringify(body);
+    return typeof payload === 'string' ? json : Buffer.from(json);
+  } catch {
+    return payload;
+  }
+}
+
+function withAttributes(attributes: unknown, carried: Record<string, string>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...(attributes as Record<string, unknown> | undefined) };
+  for (const name in carried) {
+    if (Object.keys(result).length >= MAX_SNS_ATTRIBUTES) break;
+    if (!(name in result)) result[name] = { DataType: 'String', StringValue: carried[name] };
+  }
+  return result;
+}
+
+/** Rewrites a command's input so that the ids ride with it, as API.md says for each channel. */
+const carriers: Record<string, (input: Record<string, unknown>, carried: Record<string, string>) => Record<string, unknown>> = {
+  PutRecordCommand: (input, carried) => ({ ...input, Data: withContext(input.Data, carried) }),
+  PutRecordsCommand: (input, carried) => ({
+    ...input,
+    Records: (input.Records as Record<string, unknown>[] | undefined)?.map((record) => ({ ...record, Data: withContext(record.Data, carried) })),
+  }),
+  PublishCommand: (input, carried) => ({ ...input, MessageAttributes: withAttributes(input.MessageAttributes, carried) }),
+  PublishBatchCommand: (input, carried) => ({
+    ...input,
+    PublishBatchRequestEntries: (input.PublishBatchRequestEntries as Record<string, unknown>[] | undefined)?.map((entry) => ({
+      ...entry,
+      MessageAttributes: withAttributes(entry.MessageAttributes, carried),
+    })),
+  }),
+  InvokeCommand: (input, carried) => ({ ...input, Payload: withContext(input.Payload ?? '{}', carried) }),
+};
+
+/**
+ * Makes an SDK v3 client carry the current call chain's ids: Kinesis PutRecord(s) in the record's
+ * JSON `__context__`, SNS Publish(Batch) as String message attributes, Lambda Invoke in the
+ * payload's `__context__`. Callers keep using the client as usual. Returns the client.
+ */
+export function forwardCorrelation<C extends SdkClient>(client: C): C {
+  client.middlewareStack.add(
+    (next, { commandName }) => {
+      const carry = commandName ? carriers[commandName] : undefined;
+      if (!carry) return next;
+      return (args) => {
+        const carried = outgoingContext();
+        return next(Object.keys(carried).length === 0 ? args : { ...args, input: carry(args.input, carried) });
+      };
+    },
+    { step: 'initialize', name: 'yublForwardCorrelation', override: true },
+  );
+  return client;
+}

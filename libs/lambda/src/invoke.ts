@@ -1,0 +1,23 @@
+import type { Context } from 'aws-lambda';
+import { CONTEXT_FIELD, fromDirectInvocation } from '@yubl/correlation';
+import { chainOf, lambdaEntry, type EntryOptions } from './entry';
+
+/**
+ * A directly invoked handler (Lambda Invoke, a schedule, another function): ids from the event's
+ * `__context__`, which `handler` never sees.
+ */
+export function invokeHandler<E = unknown, R = unknown>(handler: (event: E, context: Context) => Promise<R>, options: EntryOptions = {}) {
+  const core = (event: E, context: Context) => {
+    if (event !== null && typeof event === 'object' && CONTEXT_FIELD in event) {
+      const { [CONTEXT_FIELD]: _ignored, ...rest } = event as Record<string, unknown>;
+      return handler(rest as E, context);
+    }
+    return handler(event, context);
+  };
+  return lambdaEntry(
+    chainOf(core),
+    fromDirectInvocation,
+    (event) => ({ keys: event !== null && typeof event === 'object' ? Object.keys(event).slice(0, 10) : typeof event }),
+    options,
+  );
+}

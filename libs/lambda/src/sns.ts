@@ -1,0 +1,49 @@
+import type { Context, SNSEvent } from 'aws-lambda';
+import { buildContext, CONTEXT_FIELD, fromSnsRecord, runWithContext, settingsFromEnv } from '@yubl/correlation';
+import { log } from '@yubl/logger';
+import { chainOf, lambdaEntry, type EntryOptions } from './entry';
+
+export interface SnsMessageInfo {
+  messageId: string;
+  topicArn: string;
+  timestamp: string;
+}
+
+/**
+ * Handles each SNS record in its own correlation context (ids from its String message
+ * attributes); `handler` gets the message parsed from JSON. SNS invokes asynchronously and reads no
+ * partial answer: a failed record fails the invocation, so Lambda retries it and, past
+ * maximumRetryAttempts, sends it to the on-failure destination. A message that is not JSON fails
+ * the same way, so it lands there too.
+ */
+export function snsHandler(handler: (message: unknown, info: SnsMessageInfo) => Promise<void>, options: EntryOptions = {}) {
+  const settings = settingsFromEnv();
+
+  async function core(event: SNSEvent, context: Context): Promise<void> {
+    let firstError: unknown;
+    for (const record of event.Records ?? []) {
+      await runWithContext(fromSnsRecord(record, context, settings), async () => {
+        const info = { messageId: record.Sns.MessageId, topicArn: record.Sns.TopicArn, timestamp: record.Sns.Timestamp };
+        try {
+          let message: unknown = JSON.parse(record.Sns.Message);
+          if (message !== null && typeof message === 'object' && CONTEXT_FIELD in message) {
+            const { [CONTEXT_FIELD]: _ignored, ...rest } = message as Record<string, unknown>;
+            message = rest;
+          }
+          await handler(message, info);
+        } catch (error) {
+          log.error('the SNS message failed; Lambda will retry it', { messageId: info.messageId, error });
+          firstError ??= error;
+        }
+      });
+    }
+    if (firstError) throw firstError;
+  }
+
+  return lambdaEntry(
+    chainOf(core),
+    (_event, context, s) => buildContext(undefined, '', context, s),
+    (event) => ({ records: event.Records?.length ?? 0, topicArn: event.Records?.[0]?.Sns?.TopicArn }),
+    options,
+  );
+}

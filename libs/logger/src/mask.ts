@@ -1,0 +1,38 @@
+// Secrets never reach a log line: values under sensitive keys are replaced, and bearer tokens and
+// JWTs inside any string are cut out. Extra keys: LOG_MASK_KEYS (comma-separated) or `extraKeys`.
+
+export const MASKED = '***';
+const DEFAULT_KEYS = ['password', 'passwd', 'secret', 'token', 'authorization', 'apikey', 'api-key', 'api_key', 'x-api-key', 'cookie', 'credential', 'privatekey', 'private_key', 'plaintext'];
+const SECRET_IN_TEXT = /(Bearer\s+)[^\s"',]+|eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/gi;
+const HAS_SECRET_IN_TEXT = new RegExp(SECRET_IN_TEXT.source, 'i'); // no `g`: test() must not keep state
+
+export function sensitiveKeyMatcher(extraKeys: readonly string[] = (process.env.LOG_MASK_KEYS ?? '').split(',')): (key: string) => boolean {
+  const keys = [...DEFAULT_KEYS, ...extraKeys.map((k) => k.trim().toLowerCase()).filter(Boolean)];
+  return (key) => {
+    const lower = key.toLowerCase();
+    return keys.some((k) => lower.includes(k));
+  };
+}
+
+export function maskText(text: string): string {
+  return HAS_SECRET_IN_TEXT.test(text) ? text.replace(SECRET_IN_TEXT, (match, bearer?: string) => (bearer ? `${bearer}${MASKED}` : MASKED)) : text;
+}
+
+/** A copy of `value` that is safe to log. Errors become {name, message, stack}; cycles are cut. */
+export function mask(value: unknown, isSensitive: (key: string) => boolean, seen = new WeakSet<object>(), depth = 0): unknown {
+  if (typeof value === 'string') return maskText(value);
+  if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? String(value) : value;
+  if (seen.has(value) || depth > 8) return '[…]';
+  seen.add(value);
+  if (value instanceof Error) {
+    return { name: value.name, message: maskText(value.message), stack: value.stack ? maskText(value.stack) : undefined };
+  }
+  if (Array.isArray(value)) return value.map((item) => mask(item, isSensitive, seen, depth + 1));
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    result[key] = isSensitive(key) ? MASKED : mask((value as Record<string, unknown>)[key], isSensitive, seen, depth + 1);
+  }
+  return result;
+}

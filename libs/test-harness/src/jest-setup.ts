@@ -1,0 +1,3 @@
+import { logMatchers } from './matchers';
+
+expect.extend(logMatchers);
