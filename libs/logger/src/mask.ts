@@ -1,9 +1,9 @@
-// Secrets never reach a log line: values under sensitive keys are replaced, and bearer tokens and
-// JWTs inside any string are cut out. Extra keys: LOG_MASK_KEYS (comma-separated) or `extraKeys`.
+// Secrets never reach a log line: values under sensitive keys are replaced, and bearer tokens, JWTs
+// and `password=…`-like pairs inside any string are cut out. Extra keys: LOG_MASK_KEYS (comma-separated) or `extraKeys`.
 
 export const MASKED = '***';
 const DEFAULT_KEYS = ['password', 'passwd', 'secret', 'token', 'authorization', 'apikey', 'api-key', 'api_key', 'x-api-key', 'cookie', 'credential', 'privatekey', 'private_key', 'plaintext'];
-const SECRET_IN_TEXT = /(Bearer\s+)[^\s"',]+|eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/gi;
+const SECRET_IN_TEXT = /((?:Bearer\s+)|(?:password|passwd|secret|token|api[_-]?key)\s*[=:]\s*)[^\s"',;&]+|eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/gi;
 const HAS_SECRET_IN_TEXT = new RegExp(SECRET_IN_TEXT.source, 'i'); // no `g`: test() must not keep state
 
 export function sensitiveKeyMatcher(extraKeys: readonly string[] = (process.env.LOG_MASK_KEYS ?? '').split(',')): (key: string) => boolean {
@@ -15,7 +15,7 @@ export function sensitiveKeyMatcher(extraKeys: readonly string[] = (process.env.
 }
 
 export function maskText(text: string): string {
-  return HAS_SECRET_IN_TEXT.test(text) ? text.replace(SECRET_IN_TEXT, (match, bearer?: string) => (bearer ? `${bearer}${MASKED}` : MASKED)) : text;
+  return HAS_SECRET_IN_TEXT.test(text) ? text.replace(SECRET_IN_TEXT, (_match, lead?: string) => `${lead ?? ''}${MASKED}`) : text;
 }
 
 /** A copy of `value` that is safe to log. Errors become {name, message, stack}; cycles are cut. */
