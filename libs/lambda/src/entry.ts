@@ -1,7 +1,6 @@
 import type { Context } from 'aws-lambda';
-import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import { runWithContext, settingsFromEnv, type CorrelationContext, type CorrelationSettings } from '@yubl/correlation';
-import { startTimeoutWarning } from './timeout-warning';
+import { createTimeoutWatch } from './timeout-warning';
 import { isWarmup, WARMED } from './warmup';
 
 export interface EntryOptions {
@@ -11,48 +10,42 @@ export interface EntryOptions {
 
 type Capture<E> = (event: E, context: Context, settings: CorrelationSettings) => CorrelationContext;
 
-export type WrappedHandler<E, R> = ((event: E, context: Context) => Promise<R>) & {
-  /** adds middy middlewares to the inner chain, as middy's own `use` */
-  use(middleware: MiddlewareObj<E, R> | MiddlewareObj<E, R>[]): WrappedHandler<E, R>;
-};
-
 /**
  * What every wrapped function does on every invocation, in order, at the least cost:
  * 1. a warm-up ping is answered at once: nothing logs, nothing counts;
  * 2. callbackWaitsForEmptyEventLoop = false: an open socket must not hold the invocation to its timeout;
  * 3. the correlation context is captured from the event and held for this invocation only;
  * 4. a warning is logged shortly before the timeout;
- * then the middy chain runs (HTTP body parsing, validation, error mapping; yours via `use`).
+ * then `core` handles the event.
  */
 export function lambdaEntry<E, R>(
-  chain: MiddyfiedHandler<E, R>,
+  core: (event: E, context: Context) => Promise<R>,
   capture: Capture<E>,
   summary: (event: E) => Record<string, unknown>,
   { timeoutWarningMs = 500 }: EntryOptions = {},
-): WrappedHandler<E, R> {
+): (event: E, context: Context) => Promise<R> {
   const settings = settingsFromEnv();
+  const watch = createTimeoutWatch(timeoutWarningMs);
 
-  async function run(event: E, context: Context): Promise<R> {
-    const timer = startTimeoutWarning(context, () => summary(event), timeoutWarningMs);
+  // Plain promise chaining rather than async/await: while a correlation context is active every
+  // promise costs a hook, and this path runs on every invocation.
+  function run(correlation: CorrelationContext, event: E, context: Context): Promise<R> {
+    watch.start(context, correlation, () => summary(event));
+    let pending: Promise<R>;
     try {
-      return await chain(event, context);
-    } finally {
-      if (timer) clearTimeout(timer);
+      pending = core(event, context);
+    } catch (error) {
+      watch.stop();
+      return Promise.reject(error);
     }
+    pending.then(watch.stop, watch.stop);
+    return pending;
   }
 
-  const handler = ((event: E, context: Context) => {
+  return (event: E, context: Context) => {
     if (isWarmup(event)) return Promise.resolve(WARMED as R);
     context.callbackWaitsForEmptyEventLoop = false;
-    return runWithContext(capture(event, context, settings), run, event, context);
-  }) as WrappedHandler<E, R>;
-  handler.use = (middleware) => {
-    chain.use(middleware);
-    return handler;
+    const correlation = capture(event, context, settings);
+    return runWithContext(correlation, run, correlation, event, context);
   };
-  return handler;
 }
-
-/** A middy chain around `core`, without middy's early-timeout race: the entry warns instead. */
-export const chainOf = <E, R>(core: (event: E, context: Context) => Promise<R>) =>
-  middy<E, R>(core, { timeoutEarlyInMillis: 0 });

@@ -1,10 +1,10 @@
-export { lambdaEntry, type EntryOptions, type WrappedHandler } from './entry';
+export { lambdaEntry, type EntryOptions } from './entry';
 export { isWarmup, WARMED } from './warmup';
 export { httpHandler, rawHttpHandler, toHttpRequest, type HttpHandlerOptions } from './http/handler';
 export { ok, created, noContent, type HttpRequest, type HttpResult, type StandardSchema } from './http/types';
-export { jsonBody } from './http/json-body';
+export { parseJsonBody } from './http/json-body';
 export { validateBody } from './http/validation';
-export { httpResponses } from './http/responses';
+export { toGatewayResponse, errorResponse, type GatewayResponse } from './http/responses';
 export { kinesisHandler, type KinesisRecordInfo } from './kinesis';
 export { snsHandler, type SnsMessageInfo } from './sns';
 export { invokeHandler } from './invoke';

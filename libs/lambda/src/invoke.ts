@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { CONTEXT_FIELD, fromDirectInvocation } from '@yubl/correlation';
-import { chainOf, lambdaEntry, type EntryOptions } from './entry';
+import { lambdaEntry, type EntryOptions } from './entry';
 
 /**
  * A directly invoked handler (Lambda Invoke, a schedule, another function): ids from the event's
@@ -15,7 +15,7 @@ export function invokeHandler<E = unknown, R = unknown>(handler: (event: E, cont
     return handler(event, context);
   };
   return lambdaEntry(
-    chainOf(core),
+    core,
     fromDirectInvocation,
     (event) => ({ keys: event !== null && typeof event === 'object' ? Object.keys(event).slice(0, 10) : typeof event }),
     options,

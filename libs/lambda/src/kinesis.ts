@@ -2,7 +2,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisSt
 import { buildContext, decodeKinesisData, fromKinesisRecord, runWithContext, settingsFromEnv, type CorrelationSettings } from '@yubl/correlation';
 import { log } from '@yubl/logger';
 import { count } from '@yubl/metrics';
-import { chainOf, lambdaEntry, type EntryOptions } from './entry';
+import { lambdaEntry, type EntryOptions } from './entry';
 
 export interface KinesisRecordInfo {
   partitionKey: string;
@@ -89,7 +89,7 @@ export function kinesisHandler(handler: (data: unknown, record: KinesisRecordInf
 
   // The invocation's own context (for lines about the batch) is the Lambda request's.
   return lambdaEntry(
-    chainOf(core),
+    core,
     (_event, context, s) => buildContext(undefined, '', context, s),
     (event) => ({ records: event.Records?.length ?? 0, eventSourceARN: event.Records?.[0]?.eventSourceARN }),
     options,

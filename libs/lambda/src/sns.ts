@@ -1,7 +1,7 @@
 import type { Context, SNSEvent } from 'aws-lambda';
 import { buildContext, CONTEXT_FIELD, fromSnsRecord, runWithContext, settingsFromEnv } from '@yubl/correlation';
 import { log } from '@yubl/logger';
-import { chainOf, lambdaEntry, type EntryOptions } from './entry';
+import { lambdaEntry, type EntryOptions } from './entry';
 
 export interface SnsMessageInfo {
   messageId: string;
@@ -41,7 +41,7 @@ export function snsHandler(handler: (message: unknown, info: SnsMessageInfo) => 
   }
 
   return lambdaEntry(
-    chainOf(core),
+    core,
     (_event, context, s) => buildContext(undefined, '', context, s),
     (event) => ({ records: event.Records?.length ?? 0, topicArn: event.Records?.[0]?.Sns?.TopicArn }),
     options,

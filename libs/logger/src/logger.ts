@@ -1,5 +1,7 @@
 import { currentContext, type CorrelationContext } from '@yubl/correlation';
+import { isoNow } from './clock';
 import { mask, maskText, sensitiveKeyMatcher } from './mask';
+import { writeLine } from './output';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -17,7 +19,7 @@ export interface LoggerOptions {
   level?: Level;
   /** keys whose values are masked besides the defaults (and LOG_MASK_KEYS) */
   maskKeys?: string[];
-  /** where lines go; one JSON object and a newline per call */
+  /** where lines go (standard output by default); one JSON object and a newline per call */
   write?: (line: string) => void;
 }
 
@@ -46,12 +48,8 @@ function contextFields(context: CorrelationContext | undefined): string {
   return fields;
 }
 
-const defaultWrite = (line: string) => {
-  process.stdout.write(line);
-};
-
 /** A structured JSON logger reading the current correlation context on every call. */
-export function createLogger({ level, maskKeys, write = defaultWrite }: LoggerOptions = {}): Logger {
+export function createLogger({ level, maskKeys, write = writeLine }: LoggerOptions = {}): Logger {
   const envLevel = process.env.LOG_LEVEL?.toLowerCase() as Level | undefined;
   const threshold = RANK[level ?? (envLevel && envLevel in RANK ? envLevel : 'info')];
   const isSensitive = sensitiveKeyMatcher(maskKeys ?? (process.env.LOG_MASK_KEYS ?? '').split(','));
@@ -69,7 +67,7 @@ export function createLogger({ level, maskKeys, write = defaultWrite }: LoggerOp
         extra = ',"fields":"[unserializable]"';
       }
     }
-    write(`{"level":"${lvl}","message":${JSON.stringify(maskText(String(message)))},"timestamp":"${new Date().toISOString()}"${contextFields(context)}${extra}}\n`);
+    write(`{"level":"${lvl}","message":${JSON.stringify(maskText(String(message)))},"timestamp":"${isoNow()}"${contextFields(context)}${extra}}\n`);
   };
 
   return {

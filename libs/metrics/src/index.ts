@@ -3,6 +3,7 @@
 // and publishes them after the fact.
 
 import { currentContext } from '@yubl/correlation';
+import { writeLine } from '@yubl/logger';
 
 export type MetricType = 'count' | 'gauge' | 'histogram';
 export type Tags = Record<string, string | number | boolean>;
@@ -17,15 +18,21 @@ export interface Metric {
 
 const TYPES = new Set<MetricType>(['count', 'gauge', 'histogram']);
 // The separators of the line format cannot appear inside a name, key or value.
-const clean = (text: string) => text.replace(/[|,=\s]+/g, '_');
+const SEPARATORS = /[|,=\s]/;
+const clean = (text: string) => (SEPARATORS.test(text) ? text.replace(/[|,=\s]+/g, '_') : text);
 
-export function formatMetric(name: string, value: number, type: MetricType, tags: Tags = {}, now = Date.now()): string {
+function tagText(tags: Tags | undefined, leading: string): string {
+  let text = leading;
+  if (tags) {
+    for (const key in tags) text += `${text === '' ? '' : ','}${clean(key)}=${clean(String(tags[key]))}`;
+  }
+  return text;
+}
+
+export function formatMetric(name: string, value: number, type: MetricType, tags?: Tags, now = Date.now(), leadingTags = ''): string {
   if (!Number.isFinite(value)) throw new TypeError(`metric ${name}: value must be a finite number, got ${value}`);
   if (!TYPES.has(type)) throw new TypeError(`metric ${name}: type must be count, gauge or histogram`);
-  const tagText = Object.keys(tags)
-    .map((key) => `${clean(key)}=${clean(String(tags[key]))}`)
-    .join(',');
-  return `MONITORING|${Math.floor(now / 1000)}|${value}|${type}|${clean(name)}|${tagText}`;
+  return `MONITORING|${Math.floor(now / 1000)}|${value}|${type}|${clean(name)}|${tagText(tags, leadingTags)}`;
 }
 
 /** Reads one log line back into a metric; undefined for any line that is not a well-formed metric. */
@@ -46,14 +53,10 @@ export function parseMetric(line: string): Metric | undefined {
   return { timestamp, value: number, type: type as MetricType, name, tags };
 }
 
-const write = (line: string) => {
-  process.stdout.write(`${line}\n`);
-};
-
-/** Writes one metric line, tagged with the function's name. */
-export function metric(name: string, value: number, type: MetricType = 'count', tags: Tags = {}): void {
+/** Writes one metric line (to standard output, with the log lines), tagged with the function's name. */
+export function metric(name: string, value: number, type: MetricType = 'count', tags?: Tags): void {
   const functionName = currentContext()?.functionName;
-  write(formatMetric(name, value, type, functionName ? { function: functionName, ...tags } : tags));
+  writeLine(`${formatMetric(name, value, type, tags, Date.now(), functionName ? `function=${clean(functionName)}` : '')}\n`);
 }
 
 export const count = (name: string, value = 1, tags?: Tags) => metric(name, value, 'count', tags);

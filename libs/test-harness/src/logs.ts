@@ -1,5 +1,6 @@
-// Capturing what a function writes, for "this was logged" assertions: every line goes through
-// process.stdout.write in the wrapper libs, so that is where the capture listens.
+// Capturing what a function writes, for "this was logged" assertions: the wrapper libs write every
+// log and metric line through @yubl/logger's output, which a test can redirect.
+import { redirectOutput } from '@yubl/logger';
 import { parseMetric, type Metric } from '@yubl/metrics';
 
 export interface CapturedLogs {
@@ -13,14 +14,12 @@ export interface CapturedLogs {
   restore(): void;
 }
 
-/** Captures stdout (without echoing it) until `restore()`. */
+/** Captures every log and metric line (without echoing it) until `restore()`. */
 export function captureLogs(): CapturedLogs {
-  const original = process.stdout.write;
   const chunks: string[] = [];
   const lines: Record<string, unknown>[] = [];
   const metrics: Metric[] = [];
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  const restore = redirectOutput((text) => {
     chunks.push(text);
     for (const line of text.split('\n')) {
       if (line.startsWith('{')) {
@@ -34,16 +33,6 @@ export function captureLogs(): CapturedLogs {
         if (metric) metrics.push(metric);
       }
     }
-    const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-    callback?.();
-    return true;
-  }) as typeof process.stdout.write;
-  return {
-    lines,
-    metrics,
-    text: () => chunks.join(''),
-    restore: () => {
-      process.stdout.write = original;
-    },
-  };
+  });
+  return { lines, metrics, text: () => chunks.join(''), restore };
 }

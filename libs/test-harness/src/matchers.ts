@@ -3,7 +3,7 @@
 //   expect(logs).toHaveMetric({ name: 'kinesis.records.failed', value: 1 })
 import type { CapturedLogs } from './logs';
 
-const matches = (actual: Record<string, unknown>, expected: Record<string, unknown>) =>
+const matches = (actual: Record<string, unknown>, expected: Record<string, unknown>): boolean =>
   Object.entries(expected).every(([key, value]) => {
     const got = actual[key];
     if (value instanceof RegExp) return typeof got === 'string' && value.test(got);

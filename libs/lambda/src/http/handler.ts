@@ -1,14 +1,23 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { fromApiGateway } from '@yubl/correlation';
-import { chainOf, lambdaEntry, type EntryOptions } from '../entry';
-import { jsonBody, type JsonBodyOptions } from './json-body';
-import { httpResponses } from './responses';
+import { lambdaEntry, type EntryOptions } from '../entry';
+import { parseJsonBody } from './json-body';
+import { errorResponse, toGatewayResponse, type GatewayResponse } from './responses';
 import type { ApiGatewayEvent, HttpRequest, HttpResult, StandardSchema } from './types';
 import { validateBody } from './validation';
 
-export interface HttpHandlerOptions<TBody> extends EntryOptions, JsonBodyOptions {
+type Core = (event: ApiGatewayEvent, context: Context) => Promise<unknown>;
+
+export interface HttpHandlerOptions<TBody> extends EntryOptions {
   /** a Standard Schema (valibot) the body must satisfy; the handler gets its output */
   body?: StandardSchema<TBody>;
+  /** larger bodies get 413 (default 64 KiB, as API.md says) */
+  maxBodyBytes?: number;
+  /**
+   * Wraps the handling in more middleware, e.g. `(core) => middy(core).use(cors())`: middy's
+   * middlewares run inside the correlation context, and their errors get the contract's bodies.
+   */
+  chain?: (core: Core) => Core;
 }
 
 function lowercase(headers: Record<string, string | undefined> | null | undefined): Record<string, string> {
@@ -18,7 +27,7 @@ function lowercase(headers: Record<string, string | undefined> | null | undefine
 }
 
 /** The plain request a handler sees, from a REST (v1) or HTTP API (v2) event. */
-export function toHttpRequest<TBody>(event: ApiGatewayEvent): HttpRequest<TBody> {
+export function toHttpRequest<TBody>(event: ApiGatewayEvent, body: TBody): HttpRequest<TBody> {
   const v1 = event as APIGatewayProxyEvent;
   const v2 = event as Extract<ApiGatewayEvent, { rawPath: string }>;
   const authorizer = v1.requestContext?.authorizer as { principalId?: string; lambda?: { principalId?: string } } | undefined;
@@ -28,28 +37,45 @@ export function toHttpRequest<TBody>(event: ApiGatewayEvent): HttpRequest<TBody>
     pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
     query: (event.queryStringParameters ?? {}) as Record<string, string>,
     headers: lowercase(event.headers),
-    body: event.body as TBody,
+    body,
     principalId: authorizer?.principalId ?? authorizer?.lambda?.principalId,
   };
 }
 
 const summary = (event: ApiGatewayEvent) => {
-  const request = toHttpRequest(event);
-  return { method: request.method, path: request.path };
+  const v1 = event as APIGatewayProxyEvent;
+  const v2 = event as Extract<ApiGatewayEvent, { rawPath: string }>;
+  return { method: v1.httpMethod ?? v2.requestContext?.http?.method, path: v1.path ?? v2.rawPath };
 };
+
+/** Runs `core`, turning whatever it returns or throws (now or later) into API Gateway's answer. */
+function respond(core: Core): (event: ApiGatewayEvent, context: Context) => Promise<GatewayResponse> {
+  return (event, context) => {
+    let pending: Promise<unknown>;
+    try {
+      pending = core(event, context);
+    } catch (error) {
+      return Promise.resolve(errorResponse(error));
+    }
+    return pending.then(toGatewayResponse, errorResponse);
+  };
+}
 
 /**
  * An API Gateway handler: `handler` takes an HttpRequest and returns an HttpResult (see ok, created,
- * noContent), or throws an @yubl/errors error. Bodies are JSON both ways; every response carries
- * x-correlation-id; every log line the ids of the request.
+ * noContent), or throws an @yubl/errors error. Bodies are JSON both ways (413, 415 and 400 for bodies
+ * that are too large, not JSON or not valid); every response carries x-correlation-id; every log
+ * line the ids of the request.
  */
 export function httpHandler<TBody = unknown>(handler: (request: HttpRequest<TBody>) => Promise<HttpResult>, options: HttpHandlerOptions<TBody> = {}) {
-  // The chain's result is the handler's HttpResult until httpResponses turns it into API Gateway's.
-  const chain = chainOf<ApiGatewayEvent, unknown>((event) => handler(toHttpRequest<TBody>(event)))
-    .use(httpResponses())
-    .use(jsonBody(options));
-  if (options.body) chain.use(validateBody(options.body));
-  return lambdaEntry(chain, fromApiGateway, summary, options);
+  const { body: schema, maxBodyBytes = 64 * 1024, chain } = options;
+  let core: Core = (event) => {
+    const body = parseJsonBody(event, maxBodyBytes);
+    if (!schema) return handler(toHttpRequest(event, body as TBody));
+    return validateBody(schema, body).then((valid) => handler(toHttpRequest(event, valid)));
+  };
+  if (chain) core = chain(core);
+  return lambdaEntry(respond(core), fromApiGateway, summary, options);
 }
 
 /**
@@ -57,7 +83,6 @@ export function httpHandler<TBody = unknown>(handler: (request: HttpRequest<TBod
  * Express app under serverless-http): correlation, logging, x-correlation-id on the response and
  * the 500 body still come from the wrapper.
  */
-export function rawHttpHandler(handler: (event: ApiGatewayEvent, context: Context) => Promise<unknown>, options: EntryOptions = {}) {
-  const chain = chainOf<ApiGatewayEvent, unknown>(handler).use(httpResponses());
-  return lambdaEntry(chain, fromApiGateway, summary, options);
+export function rawHttpHandler(handler: Core, options: EntryOptions = {}) {
+  return lambdaEntry(respond(handler), fromApiGateway, summary, options);
 }

@@ -1,11 +1,4 @@
-import type { MiddlewareObj } from '@middy/core';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '@yubl/errors';
-import type { ApiGatewayEvent } from './types';
-
-export interface JsonBodyOptions {
-  /** larger bodies get 413 (default 64 KiB, as API.md says) */
-  maxBytes?: number;
-}
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -16,27 +9,23 @@ function contentType(headers: Record<string, string | undefined> | null | undefi
 }
 
 /**
- * Parses a JSON request body in place (event.body becomes the value), or refuses it with the
- * contract's errors: 413 over the limit, 415 for a body that is not application/json, 400 for
- * JSON that does not parse. No body at all is left undefined.
+ * The request body as a value, or the contract's refusal: 413 over `maxBytes`, 415 for a body that
+ * is not application/json, 400 for JSON that does not parse. No body at all is undefined.
  */
-export const jsonBody = ({ maxBytes = 64 * 1024 }: JsonBodyOptions = {}): MiddlewareObj<ApiGatewayEvent> => ({
-  before: (request) => {
-    const event = request.event as { body?: unknown; isBase64Encoded?: boolean; headers?: Record<string, string | undefined> };
-    const raw = event.body;
-    if (raw === undefined || raw === null || raw === '') {
-      event.body = undefined;
-      return;
-    }
-    if (typeof raw !== 'string') return; // already parsed by an earlier middleware
-    const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-    if (Buffer.byteLength(text) > maxBytes) throw new PayloadTooLargeError(`The body is over ${maxBytes} bytes`);
-    const type = contentType(event.headers);
-    if (!type || !JSON_TYPE.test(type)) throw new UnsupportedMediaTypeError('The body must be JSON, sent as content-type: application/json');
-    try {
-      event.body = JSON.parse(text);
-    } catch {
-      throw new ValidationError('The body is not valid JSON');
-    }
-  },
-});
+export function parseJsonBody(
+  event: { body?: string | null; isBase64Encoded?: boolean; headers?: Record<string, string | undefined> | null },
+  maxBytes: number,
+): unknown {
+  const raw = event.body;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  // Characters never outnumber bytes: only a long body needs its bytes counted.
+  if (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes) throw new PayloadTooLargeError(`The body is over ${maxBytes} bytes`);
+  const type = contentType(event.headers);
+  if (!type || !JSON_TYPE.test(type)) throw new UnsupportedMediaTypeError('The body must be JSON, sent as content-type: application/json');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('The body is not valid JSON');
+  }
+}
