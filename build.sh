@@ -232,6 +232,10 @@ case "$COMMAND" in
 
   bench)
     ensure_deps
+    # Measured on the machine's Node and on Node 22, the runtime the functions ship to.
+    BENCH_NODES="node$(node -p 'process.versions.node.split(".")[0]')=$(command -v node)"
+    if [ "$(uname -sm)" = "Linux x86_64" ]; then BENCH_NODES="$BENCH_NODES,node22=$(node22)"; fi
+    export BENCH_NODES
     found=0
     for bench in bench/*.bench.js; do
       [ -f "$bench" ] || continue

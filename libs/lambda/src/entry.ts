@@ -18,28 +18,48 @@ type Capture<E> = (event: E, context: Context, settings: CorrelationSettings) =>
  * 4. a warning is logged shortly before the timeout;
  * then `core` handles the event.
  */
-export function lambdaEntry<E, R>(
-  core: (event: E, context: Context) => Promise<R>,
-  capture: Capture<E>,
-  summary: (event: E) => Record<string, unknown>,
+export interface EntryParts<E, T, R> {
+  /** handles the event */
+  core: (event: E, context: Context) => Promise<T>;
+  /** takes the correlation context out of the event */
+  capture: Capture<E>;
+  /** what the timeout warning says about the event (never the event itself) */
+  summary: (event: E) => Record<string, unknown>;
+  /** turns what `core` returned into the answer (the HTTP wrapper's response mapping) */
+  answer?: (result: T) => R;
+  /** turns what `core` threw into the answer; without it the invocation fails */
+  answerError?: (error: unknown) => R;
+}
+
+export function lambdaEntry<E, T, R = T>(
+  { core, capture, summary, answer, answerError }: EntryParts<E, T, R>,
   { timeoutWarningMs = 500 }: EntryOptions = {},
 ): (event: E, context: Context) => Promise<R> {
   const settings = settingsFromEnv();
   const watch = createTimeoutWatch(timeoutWarningMs);
 
-  // Plain promise chaining rather than async/await: while a correlation context is active every
-  // promise costs a hook, and this path runs on every invocation.
+  // One `then` settles the invocation: the timer stops and the answer is made. Plain promise
+  // chaining rather than async/await, because while a correlation context is active every promise
+  // costs a hook, and this runs on every invocation.
+  const settled = (result: T): R => {
+    watch.stop();
+    return answer ? answer(result) : (result as unknown as R);
+  };
+  const failed = (error: unknown): R => {
+    watch.stop();
+    if (answerError) return answerError(error);
+    throw error;
+  };
+
   function run(correlation: CorrelationContext, event: E, context: Context): Promise<R> {
     watch.start(context, correlation, () => summary(event));
-    let pending: Promise<R>;
+    let pending: Promise<T>;
     try {
       pending = core(event, context);
     } catch (error) {
-      watch.stop();
-      return Promise.reject(error);
+      return new Promise<R>((resolve) => resolve(failed(error)));
     }
-    pending.then(watch.stop, watch.stop);
-    return pending;
+    return pending.then(settled, failed);
   }
 
   return (event: E, context: Context) => {

@@ -15,9 +15,11 @@ export function invokeHandler<E = unknown, R = unknown>(handler: (event: E, cont
     return handler(event, context);
   };
   return lambdaEntry(
-    core,
-    fromDirectInvocation,
-    (event) => ({ keys: event !== null && typeof event === 'object' ? Object.keys(event).slice(0, 10) : typeof event }),
+    {
+      core,
+      capture: fromDirectInvocation,
+      summary: (event) => ({ keys: event !== null && typeof event === 'object' ? Object.keys(event).slice(0, 10) : typeof event }),
+    },
     options,
   );
 }

@@ -89,9 +89,11 @@ export function kinesisHandler(handler: (data: unknown, record: KinesisRecordInf
 
   // The invocation's own context (for lines about the batch) is the Lambda request's.
   return lambdaEntry(
-    core,
-    (_event, context, s) => buildContext(undefined, '', context, s),
-    (event) => ({ records: event.Records?.length ?? 0, eventSourceARN: event.Records?.[0]?.eventSourceARN }),
+    {
+      core,
+      capture: (_event, context, s) => buildContext(undefined, '', context, s),
+      summary: (event) => ({ records: event.Records?.length ?? 0, eventSourceARN: event.Records?.[0]?.eventSourceARN }),
+    },
     options,
   );
 }

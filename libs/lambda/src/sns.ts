@@ -41,9 +41,11 @@ export function snsHandler(handler: (message: unknown, info: SnsMessageInfo) => 
   }
 
   return lambdaEntry(
-    core,
-    (_event, context, s) => buildContext(undefined, '', context, s),
-    (event) => ({ records: event.Records?.length ?? 0, topicArn: event.Records?.[0]?.Sns?.TopicArn }),
+    {
+      core,
+      capture: (_event, context, s) => buildContext(undefined, '', context, s),
+      summary: (event) => ({ records: event.Records?.length ?? 0, topicArn: event.Records?.[0]?.Sns?.TopicArn }),
+    },
     options,
   );
 }

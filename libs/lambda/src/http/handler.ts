@@ -48,18 +48,9 @@ const summary = (event: ApiGatewayEvent) => {
   return { method: v1.httpMethod ?? v2.requestContext?.http?.method, path: v1.path ?? v2.rawPath };
 };
 
-/** Runs `core`, turning whatever it returns or throws (now or later) into API Gateway's answer. */
-function respond(core: Core): (event: ApiGatewayEvent, context: Context) => Promise<GatewayResponse> {
-  return (event, context) => {
-    let pending: Promise<unknown>;
-    try {
-      pending = core(event, context);
-    } catch (error) {
-      return Promise.resolve(errorResponse(error));
-    }
-    return pending.then(toGatewayResponse, errorResponse);
-  };
-}
+/** The entry of an HTTP function: whatever `core` returns or throws becomes API Gateway's answer. */
+const httpEntry = (core: Core, options: EntryOptions) =>
+  lambdaEntry<ApiGatewayEvent, unknown, GatewayResponse>({ core, capture: fromApiGateway, summary, answer: toGatewayResponse, answerError: errorResponse }, options);
 
 /**
  * An API Gateway handler: `handler` takes an HttpRequest and returns an HttpResult (see ok, created,
@@ -75,7 +66,7 @@ export function httpHandler<TBody = unknown>(handler: (request: HttpRequest<TBod
     return validateBody(schema, body).then((valid) => handler(toHttpRequest(event, valid)));
   };
   if (chain) core = chain(core);
-  return lambdaEntry(respond(core), fromApiGateway, summary, options);
+  return httpEntry(core, options);
 }
 
 /**
@@ -84,5 +75,5 @@ export function httpHandler<TBody = unknown>(handler: (request: HttpRequest<TBod
  * the 500 body still come from the wrapper.
  */
 export function rawHttpHandler(handler: Core, options: EntryOptions = {}) {
-  return lambdaEntry(respond(handler), fromApiGateway, summary, options);
+  return httpEntry(handler, options);
 }

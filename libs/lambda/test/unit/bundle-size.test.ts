@@ -1,0 +1,34 @@
+// Bundle bytes are deterministic, so the budget is a test: the full wrapper (correlation, logger,
+// metrics, HTTP handling) adds at most 10 KB, minified, to a function bundle built as
+// serverless-esbuild builds one. The bench (bench/wrapper.bench.js) reports the same numbers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { bundle } = require('../../../../bench/wrapper/build') as {
+  bundle: (variant: string, outdir: string) => Promise<{ bytes: number; inputs: string[] }>;
+};
+
+const BUDGET_BYTES = 10 * 1024;
+let outdir: string;
+let bare: { bytes: number; inputs: string[] };
+let yubl: { bytes: number; inputs: string[] };
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'bundle-size-'));
+  [bare, yubl] = await Promise.all([bundle('bare', outdir), bundle('yubl', outdir)]);
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('the wrapper in a function bundle', () => {
+  it(`adds at most ${BUDGET_BYTES} bytes to the bare handler`, () => {
+    expect(yubl.bytes - bare.bytes).toBeLessThanOrEqual(BUDGET_BYTES);
+  });
+
+  it('brings no AWS SDK client, no validator and no middy core into a function that uses none', () => {
+    const foreign = yubl.inputs.filter((input) => /node_modules\/(@aws-sdk|@smithy|valibot|@middy)\//.test(input));
+    expect(foreign).toEqual([]);
+  });
+});
