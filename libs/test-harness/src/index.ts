@@ -3,3 +3,4 @@ export { localCloud, localClientConfig, localCloudStateDir, type LocalCloudEndpo
 export * from './events';
 export { captureLogs, type CapturedLogs } from './logs';
 export { logMatchers } from './matchers';
+export { invokeInLambdaRuntime, type RuntimeReport } from './lambda-runtime';
