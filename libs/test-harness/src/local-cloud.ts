@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 /** What a running local cloud publishes in its state directory's endpoints.json. */
 export interface LocalCloudEndpoints {
@@ -35,3 +39,38 @@ export function localClientConfig(service: keyof LocalCloudEndpoints['endpoints'
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
 }
+
+const cli = join(repoRoot, 'scripts/local-cloud/bin/local-cloud.js');
+
+export interface StartedCloud {
+  cloud: LocalCloudEndpoints;
+  stateDir: string;
+  /** the arguments it was started with, to try starting it again */
+  args: string[];
+  /** everything the cloud and its functions printed so far */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a local cloud of its own for a test file, with only `projects` (and the shared stack), the
+ * way ./build.sh does, through the command line; returns once it is ready.
+ */
+export async function startLocalCloud({ projects, portBase, name }: { projects: string[]; portBase: number; name: string }): Promise<StartedCloud> {
+  const stateDir = join(repoRoot, '.local', name);
+  const args = ['--port-base', String(portBase), '--state-dir', stateDir, ...projects.flatMap((project) => ['--project', resolve(repoRoot, project)])];
+  await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
+  await run(process.execPath, [cli, 'up', '--detach', ...args], { timeout: 180_000 });
+  return {
+    cloud: localCloud(stateDir),
+    stateDir,
+    args,
+    log: () => readFileSync(join(stateDir, 'local-cloud.log'), 'utf8'),
+    stop: async () => {
+      await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
+    },
+  };
+}
+
+/** Runs the local cloud's command line (`up`, `stop`, …), for tests of the command line itself. */
+export const localCloudCli = (args: string[]) => run(process.execPath, [cli, ...args]);

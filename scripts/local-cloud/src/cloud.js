@@ -41,6 +41,24 @@ const closeServer = (server) => new Promise((resolve) => {
   server.close(() => resolve());
 });
 
+/**
+ * The environment variables of each function whose value is an intrinsic (`Ref: Topic`), rendered
+ * with what the local cloud created; serverless-offline cannot render them (offline-preload.js
+ * hands these to the function).
+ */
+function renderedEnvironment(config, renderHere) {
+  const result = {};
+  for (const [functionKey, definition] of Object.entries(config.functions ?? {})) {
+    const merged = { ...config.provider.environment, ...definition.environment };
+    const rendered = {};
+    for (const [name, value] of Object.entries(merged)) {
+      if (value !== null && typeof value === 'object') rendered[name] = String(renderHere(value));
+    }
+    if (Object.keys(rendered).length > 0) result[functionKey] = rendered;
+  }
+  return result;
+}
+
 /** Values for the `${env:API_KEY_*}` an API key in serverless.yml reads: generated per run. */
 function apiKeysFor(project) {
   const text = fs.readFileSync(path.join(project.dir, 'serverless.yml'), 'utf8');
@@ -137,6 +155,9 @@ async function startCloud({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...Object.fromEntries(Object.entries(endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, url])),
     };
+    // Services reach each other through the gateway, as through the API's custom domain on AWS:
+    // a serverless.yml reads it as ${env:API_BASE_URL, <the stage's domain>}.
+    const serviceEnv = { API_BASE_URL: baseUrl };
 
     // 1. The gateway first, so /health can say what is still starting.
     const functionsByName = new Map();
@@ -173,7 +194,7 @@ async function startCloud({
     // 3. Each project's configuration as the framework resolves it, then its resources.
     const apiKeys = Object.fromEntries(projects.map((project) => [project.name, apiKeysFor(project)]));
     for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
-    const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...apiKeys[project.name] } })));
+    const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys[project.name] } })));
     const clients = createClients({ region, endpoints });
     const registry = createRegistry({ region, accountId: ACCOUNT_ID });
     for (const [index, project] of projects.entries()) {
@@ -224,12 +245,13 @@ async function startCloud({
           }
         }
       }
-      services.push({ project, ports: servicePorts, routes: routesOf(config) });
+      services.push({ project, ports: servicePorts, routes: routesOf(config), functionEnv: renderedEnvironment(config, renderHere) });
     }
 
     // 5. One serverless-offline per service.
-    const offlines = services.map(({ project, ports: servicePorts }) => {
-      const offline = startOffline({ project, stage, region, ports: servicePorts, env: { ...awsEnv, ...apiKeys[project.name] }, write });
+    const offlines = services.map(({ project, ports: servicePorts, functionEnv }) => {
+      const env = { ...awsEnv, ...serviceEnv, ...apiKeys[project.name], LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
+      const offline = startOffline({ project, stage, region, ports: servicePorts, env, write });
       children.push({ pid: offline.pid });
       stoppers.push(() => offline.stop());
       return offline;

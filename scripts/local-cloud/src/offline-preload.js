@@ -1,19 +1,24 @@
 'use strict';
 
-// Preloaded into each serverless-offline process. serverless-offline runs every function in a worker
-// thread whose output is merged into its own; this gives each worker its own stdout and stderr and
-// marks every line with the function's name, so the local cloud can say which function wrote it.
+// Preloaded into each serverless-offline process, which runs every function in a worker thread.
+// 1. Each worker gets its own stdout and stderr, every line marked with the function's name, so
+//    that the local cloud can say which function wrote it (serverless-offline merges them).
+// 2. Environment variables whose value is a CloudFormation intrinsic (`Ref: HopsTopic`) get the
+//    value the local cloud rendered for them (serverless-offline would pass the logical id), from
+//    LOCAL_CLOUD_FUNCTION_ENV: {"functionKey": {"NAME": "value"}}.
 
 const module_ = require('node:module');
 const readline = require('node:readline');
 const workerThreads = require('node:worker_threads');
 
 const { Worker } = workerThreads;
+const renderedEnv = JSON.parse(process.env.LOCAL_CLOUD_FUNCTION_ENV || '{}');
 
 class LabelledWorker extends Worker {
   constructor(filename, options = {}) {
-    super(filename, { ...options, stdout: true, stderr: true });
     const functionKey = options.workerData?.functionKey ?? 'worker';
+    const env = options.env && renderedEnv[functionKey] ? { ...options.env, ...renderedEnv[functionKey] } : options.env;
+    super(filename, { ...options, env, stdout: true, stderr: true });
     for (const [stream, out] of [[this.stdout, process.stdout], [this.stderr, process.stderr]]) {
       readline.createInterface({ input: stream }).on('line', (line) => out.write(`λ ${functionKey}\t${line}\n`));
     }

@@ -7,21 +7,13 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { eventually, localClientConfig, localCloud, type LocalCloudEndpoints } from '@yubl/test-harness';
+import { eventually, localClientConfig, localCloudCli, startLocalCloud, type LocalCloudEndpoints, type StartedCloud } from '@yubl/test-harness';
 import { portOpen } from '../../src/offline';
 import { readState } from '../../src/cloud';
 import { alive } from '../../src/children';
 
-const run = promisify(execFile);
-const root = resolve(__dirname, '../../../..');
-const cli = join(root, 'scripts/local-cloud/bin/local-cloud.js');
-const stateDir = join(root, '.local/fixture-cloud');
-const cloudArgs = ['--port-base', process.env.FIXTURE_CLOUD_PORT_BASE ?? '7000', '--state-dir', stateDir, '--project', join(root, 'scripts/local-cloud/test/fixture')];
-
+let started: StartedCloud;
 let cloud: LocalCloudEndpoints;
 let dynamodb: DynamoDBClient;
 let kinesis: KinesisClient;
@@ -31,9 +23,8 @@ let lambda: LambdaClient;
 let failuresQueueUrl: string;
 
 beforeAll(async () => {
-  await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
-  await run(process.execPath, [cli, 'up', '--detach', ...cloudArgs], { timeout: 180_000 });
-  cloud = localCloud(stateDir);
+  started = await startLocalCloud({ name: 'fixture-cloud', portBase: 7000, projects: ['scripts/local-cloud/test/fixture'] });
+  ({ cloud } = started);
   dynamodb = new DynamoDBClient(localClientConfig('dynamodb', cloud));
   kinesis = new KinesisClient({ ...localClientConfig('kinesis', cloud), requestHandler: new NodeHttpHandler() });
   sqs = new SQSClient(localClientConfig('sqs', cloud));
@@ -44,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const client of [dynamodb, kinesis, sqs, sns, lambda]) client?.destroy();
-  await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
+  await started?.stop();
 }, 60_000);
 
 interface Delivery {
@@ -106,7 +97,7 @@ describe('the local cloud', () => {
     const response = await fetch(`${cloud.baseUrl}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ready', parts: { 'service:fixture': 'ready', 'event-sources': 'ready' } });
-    await expect(run(process.execPath, [cli, 'up', ...cloudArgs])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/already running/) });
+    await expect(localCloudCli(['up', ...started.args])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/already running/) });
   });
 
   it('routes HTTP through the gateway with API keys and authorizers working as on API Gateway', async () => {
@@ -217,10 +208,10 @@ describe('SNS delivery', () => {
 
 describe('stopping', () => {
   it('leaves no process and no port behind', async () => {
-    const state = readState(stateDir)!;
+    const state = readState(started.stateDir)!;
     const pids: number[] = [state.pid, ...state.children];
     const ports = [cloud.baseUrl, ...Object.values(cloud.endpoints), ...Object.values(cloud.services).flatMap((s) => [s.http, s.lambda])].map((url) => Number(new URL(url).port));
-    await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
+    await started.stop();
     expect(pids.filter(alive)).toEqual([]);
     expect((await Promise.all([...new Set(ports)].map(portOpen))).some(Boolean)).toBe(false);
   });
