@@ -4,3 +4,4 @@ export * from './events';
 export { captureLogs, type CapturedLogs } from './logs';
 export { logMatchers } from './matchers';
 export { invokeInLambdaRuntime, type RuntimeReport } from './lambda-runtime';
+export { weCall, weDeliver, testMode, type TestMode, type HttpEndpoint, type HttpCall, type HttpAnswer, type KinesisConsumer } from './when';

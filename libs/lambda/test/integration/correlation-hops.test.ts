@@ -3,7 +3,7 @@
 // client's x-correlation-id, call-chain-length counts the hops, and the debug decision the first
 // hop sampled is honoured at the last one, whose own sample rate is 0.
 import { randomUUID } from 'node:crypto';
-import { eventually, startLocalCloud, type StartedCloud } from '@yubl/test-harness';
+import { eventually, startLocalCloud, weCall, type StartedCloud } from '@yubl/test-harness';
 
 let started: StartedCloud;
 
@@ -79,5 +79,38 @@ describe('one request across HTTP, Kinesis and SNS', () => {
     }, { timeout: 20_000, interval: 200 });
     expect(lines.filter(({ line }) => line.level === 'debug')).toEqual([]);
     expect(lines).toHaveLength(HOPS.length);
+  });
+});
+
+describe.each(['handler', 'http'] as const)('the same case through `when`, in %s mode', (mode) => {
+  const middle = {
+    method: 'GET',
+    resource: '/hops/middle',
+    handler: async () => (await import('../fixture/src/handlers')).middle,
+  };
+
+  beforeAll(() => {
+    // In handler mode the function runs here: it needs the environment the local cloud gives it.
+    const { cloud } = started;
+    Object.assign(process.env, {
+      AWS_REGION: cloud.region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_KINESIS: cloud.endpoints.kinesis,
+      AWS_ENDPOINT_URL_SNS: cloud.endpoints.sns,
+      HOPS_STREAM: `wrapper-fixture-hops-${cloud.stage}`,
+      TEST_BASE_URL: cloud.baseUrl,
+    });
+  });
+
+  it('answers the call and the record it put travels on to the last hop with the same id', async () => {
+    const run = randomUUID();
+    const correlationId = `when-${mode}-${run}`;
+    const answer = await weCall(middle, { path: `/hops/middle?run=${run}`, headers: { 'x-correlation-id': correlationId } }, mode);
+    expect(answer).toMatchObject({ status: 200, headers: { 'x-correlation-id': correlationId }, body: {} });
+    await eventually(() => {
+      const last = functionLines().find(({ line }) => line.run === run && line.hop === 'last');
+      expect(last?.line['x-correlation-id']).toBe(correlationId);
+    }, { timeout: 20_000, interval: 200 });
   });
 });
