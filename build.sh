@@ -136,6 +136,15 @@ start_test_cloud() {
   export LOCAL_CLOUD_STATE_DIR="$TEST_CLOUD_STATE_DIR"
 }
 
+# API keys come from the environment (Jenkins credentials) as API_KEY_<NAME>; a service that must
+# tell keys apart gets their SHA-256 as API_KEY_<NAME>_SHA256, never the key itself.
+derive_key_hashes() {
+  local name
+  for name in $(compgen -e | grep -E '^API_KEY_[A-Z0-9_]+$' | grep -v '_SHA256$' || true); do
+    export "${name}_SHA256=$(printf '%s' "${!name}" | sha256sum | cut -d' ' -f1)"
+  done
+}
+
 print_zip_sizes() {
   local dir="$1/.serverless"
   for zip in "$dir"/*.zip; do
@@ -189,7 +198,7 @@ case "$COMMAND" in
     ;;
 
   package)
-    need_stage; ensure_deps
+    need_stage; ensure_deps; derive_key_hashes
     for project in $(projects); do
       say "packaging $project for $STAGE"
       sls "$project" package --stage "$STAGE"
@@ -203,6 +212,7 @@ case "$COMMAND" in
       [ -z "$SERVICE" ] || die "--stage local runs every project together; leave out --service"
       exec node "$ROOT/scripts/local-cloud/bin/local-cloud.js" up ${DETACH:+--detach}
     fi
+    derive_key_hashes
     for project in $(projects); do
       say "deploying $project to $STAGE (profile $(aws_profile))"
       sls "$project" deploy --stage "$STAGE" --aws-profile "$(aws_profile)"

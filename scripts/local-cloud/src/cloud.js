@@ -22,6 +22,7 @@ const { startOffline, waitForPorts } = require('./offline');
 const { portsFor } = require('./ports');
 const { discoverProjects, resolveConfig, routesOf } = require('./projects');
 const { createRegistry, createResources } = require('./resources');
+const { writeSeeds } = require('./seeds');
 const { createSnsDelivery } = require('./sns-delivery');
 
 const ACCOUNT_ID = '000000000000';
@@ -59,11 +60,21 @@ function renderedEnvironment(config, renderHere) {
   return result;
 }
 
-/** Values for the `${env:API_KEY_*}` an API key in serverless.yml reads: generated per run. */
-function apiKeysFor(project) {
-  const text = fs.readFileSync(path.join(project.dir, 'serverless.yml'), 'utf8');
-  const names = [...text.matchAll(/\$\{env:(API_KEY_[A-Z0-9_]+)/g)].map((m) => m[1]);
-  return Object.fromEntries([...new Set(names)].map((name) => [name, crypto.randomBytes(24).toString('base64url')]));
+/**
+ * Values for every `${env:API_KEY_*}` a serverless.yml reads (an API key's value, or a client's
+ * key to another service), generated per start and the same for every project, each with its
+ * SHA-256 as API_KEY_*_SHA256, as build.sh provides them when deploying.
+ */
+function generateApiKeys(projects) {
+  const keys = {};
+  for (const project of projects) {
+    const text = fs.readFileSync(path.join(project.dir, 'serverless.yml'), 'utf8');
+    for (const [, name] of text.matchAll(/\$\{env:(API_KEY_[A-Z0-9_]+?)(?:_SHA256)?[,}]/g)) {
+      keys[name] ??= crypto.randomBytes(24).toString('base64url');
+    }
+  }
+  for (const [name, value] of Object.entries(keys)) keys[`${name}_SHA256`] = crypto.createHash('sha256').update(value).digest('hex');
+  return keys;
 }
 
 function readState(stateDir) {
@@ -192,9 +203,9 @@ async function startCloud({
     parts.set('dynamodb', 'ready');
 
     // 3. Each project's configuration as the framework resolves it, then its resources.
-    const apiKeys = Object.fromEntries(projects.map((project) => [project.name, apiKeysFor(project)]));
+    const apiKeys = generateApiKeys(projects);
     for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
-    const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys[project.name] } })));
+    const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys } })));
     const clients = createClients({ region, endpoints });
     const registry = createRegistry({ region, accountId: ACCOUNT_ID });
     for (const [index, project] of projects.entries()) {
@@ -250,7 +261,7 @@ async function startCloud({
 
     // 5. One serverless-offline per service.
     const offlines = services.map(({ project, ports: servicePorts, functionEnv }) => {
-      const env = { ...awsEnv, ...serviceEnv, ...apiKeys[project.name], LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
+      const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
       const offline = startOffline({ project, stage, region, ports: servicePorts, env, write });
       children.push({ pid: offline.pid });
       stoppers.push(() => offline.stop());
@@ -272,9 +283,14 @@ async function startCloud({
     parts.set('event-sources', 'ready');
     log(`${functionsByArn.size} functions, ${mappings.length} Kinesis mappings, ${services.length} services behind ${baseUrl}`);
 
+    // 7. The values other services need (local-seeds.json), through the services' own APIs.
+    parts.set('seeds', 'starting');
+    await writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log });
+    parts.set('seeds', 'ready');
+
     const apiKeysByName = {};
-    for (const keys of Object.values(apiKeys)) {
-      for (const [name, value] of Object.entries(keys)) apiKeysByName[name.replace(/^API_KEY_/, '').toLowerCase().replace(/_/g, '-')] = value;
+    for (const [name, value] of Object.entries(apiKeys)) {
+      if (!name.endsWith('_SHA256')) apiKeysByName[name.replace(/^API_KEY_/, '').toLowerCase().replace(/_/g, '-')] = value;
     }
     const published = {
       baseUrl,

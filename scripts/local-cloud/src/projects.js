@@ -33,7 +33,9 @@ async function resolveConfig(project, { stage, region, env }) {
     });
     return JSON.parse(stdout.slice(stdout.indexOf('{')));
   } catch (error) {
-    const detail = (error.stderr || error.stdout || error.message).trim().split('\n').slice(-5).join('\n');
+    // The framework prints its environment first and the error after an "Error:" line.
+    const output = (error.stderr || error.stdout || error.message).trim();
+    const detail = output.includes('Error:') ? output.slice(output.indexOf('Error:')) : output.split('\n').slice(-8).join('\n');
     throw new Error(`${project.name}: serverless print failed:\n${detail}`);
   }
 }

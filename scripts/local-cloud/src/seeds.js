@@ -1,0 +1,50 @@
+'use strict';
+
+// Values the services need on a fresh local cloud, written at every start through the same API an
+// operator uses: a project lists them in local-seeds.json (see services/config). A value is
+// generated here and never stored in git; a secret is encrypted with KMS first, under the
+// encryption context {service, key}, so the config service only ever sees ciphertext.
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { EncryptCommand } = require('@aws-sdk/client-kms');
+
+const GENERATORS = {
+  'random-base64url-48': () => crypto.randomBytes(48).toString('base64url'),
+};
+
+async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log }) {
+  for (const project of projects) {
+    const file = path.join(project.dir, 'local-seeds.json');
+    if (!fs.existsSync(file)) continue;
+    const { api, entries } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const adminKey = apiKeys[api.apiKeyVariable];
+    if (!adminKey) throw new Error(`${project.name}: local-seeds.json names ${api.apiKeyVariable}, which no serverless.yml declares`);
+    for (const entry of entries) {
+      const generate = GENERATORS[entry.generate];
+      if (!generate) throw new Error(`${project.name}: unknown generator '${entry.generate}' in local-seeds.json`);
+      let value = generate();
+      if (entry.encrypt) {
+        const { CiphertextBlob } = await kms.send(
+          new EncryptCommand({
+            KeyId: api.kmsKeyAlias.replace('{stage}', stage),
+            Plaintext: Buffer.from(value),
+            EncryptionContext: { service: entry.service, key: entry.key },
+          }),
+        );
+        value = Buffer.from(CiphertextBlob).toString('base64');
+      }
+      const url = `${baseUrl}${api.path.replace('{service}', entry.service).replace('{key}', entry.key)}`;
+      const response = await fetch(url, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-api-key': adminKey, 'x-correlation-id': `local-cloud-seed-${crypto.randomUUID()}` },
+        body: JSON.stringify({ value, encrypted: Boolean(entry.encrypt) }),
+      });
+      if (!response.ok) throw new Error(`seeding ${entry.service}/${entry.key} failed: ${response.status} ${await response.text()}`);
+      log(`seeded ${entry.service}/${entry.key}${entry.encrypt ? ' (encrypted)' : ''}`);
+    }
+  }
+}
+
+module.exports = { writeSeeds };
