@@ -108,7 +108,7 @@ run_jest() {
   [ -z "$NODE_MAJOR" ] || { [ "$NODE_MAJOR" = 22 ] || die "--node takes 22"; node_bin="$(node22)"; }
   local paths=()
   [ -z "$SERVICE" ] || paths=("services/$SERVICE/")
-  say "jest $* on $("$node_bin" --version)"
+  say "jest $* on $("$node_bin" --version)${TEST_MODE:+ (TEST_MODE=$TEST_MODE)}"
   mkdir -p "$RESULTS_DIR"
   JEST_RUNS=$((JEST_RUNS + 1))
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true "$node_bin" node_modules/jest/bin/jest.js "$@" \
@@ -126,6 +126,15 @@ summarise_tests() {
     }
     console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
   ' "$RESULTS_DIR"
+}
+
+# The acceptance cases run twice: handlers in process against the emulators, then from outside
+# through the gateway and the event sources.
+run_acceptance_both_ways() {
+  local result=0
+  TEST_MODE=handler run_jest --selectProjects acceptance || result=$?
+  TEST_MODE=http run_jest --selectProjects acceptance || result=$?
+  return "$result"
 }
 
 start_test_cloud() {
@@ -179,17 +188,19 @@ case "$COMMAND" in
         if [ -n "$STAGE" ] && [ "$STAGE" != local ]; then
           # Against a deployed stage: through its HTTP API and event sources, nothing in process.
           [ -n "${TEST_BASE_URL:-}" ] || die "acceptance against $STAGE needs TEST_BASE_URL (the stage's API base URL)"
-          export TEST_MODE=http TEST_STAGE="$STAGE" AWS_PROFILE="$(aws_profile)"
+          export TEST_STAGE="$STAGE" AWS_PROFILE="$(aws_profile)"
+          TEST_MODE=http run_jest --selectProjects acceptance || status=$?
         else
           start_test_cloud
+          run_acceptance_both_ways || status=$?
         fi
-        run_jest --selectProjects acceptance || status=$?
         ;;
       integration) start_test_cloud; run_jest --selectProjects integration || status=$? ;;
       all)
         run_jest --selectProjects unit || status=$?
         start_test_cloud
-        run_jest --selectProjects integration acceptance || status=$?
+        run_jest --selectProjects integration || status=$?
+        run_acceptance_both_ways || status=$?
         ;;
       *) die "unknown test level '$LEVEL' (unit, integration, acceptance)" ;;
     esac

@@ -74,3 +74,29 @@ export async function startLocalCloud({ projects, portBase, name }: { projects: 
 
 /** Runs the local cloud's command line (`up`, `stop`, …), for tests of the command line itself. */
 export const localCloudCli = (args: string[]) => run(process.execPath, [cli, ...args]);
+
+/**
+ * Points this process at a local cloud the way the cloud points its functions: the standard
+ * AWS_ENDPOINT_URL_* variables, throwaway credentials, the region, the API base URL, and `extra`
+ * (a service's own variables, such as its table names). For handler-mode tests.
+ */
+export function useLocalCloudEnvironment(extra: Record<string, string> = {}, cloud = localCloud()): LocalCloudEndpoints {
+  Object.assign(process.env, {
+    AWS_REGION: cloud.region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    API_BASE_URL: cloud.baseUrl,
+    ...Object.fromEntries(Object.entries(cloud.endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, url])),
+    ...extra,
+  });
+  return cloud;
+}
+
+/** Everything the local cloud and its functions printed so far (its log file, when detached). */
+export const localCloudLog = (stateDir = localCloudStateDir()): string => {
+  try {
+    return readFileSync(join(stateDir, 'local-cloud.log'), 'utf8');
+  } catch {
+    return '';
+  }
+};

@@ -1,0 +1,128 @@
+import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { log } from '@yubl/logger';
+import { ConfigServiceProvider, type ConfigEntry } from './provider';
+
+export interface ConfigClientOptions {
+  /** the values this function needs, as service/key (e.g. auth/jwt-secret): fetched at once */
+  keys: string[];
+  /** the API's base URL (default CONFIG_API_URL) */
+  baseUrl?: string;
+  /** the read API key (default CONFIG_API_KEY) */
+  apiKey?: string;
+  /** refresh in the background this often, ±10 % (default CONFIG_REFRESH_SECONDS or 60) */
+  refreshSeconds?: number;
+  /** serve a value at most this old when the config service fails (default 3600) */
+  maxStaleSeconds?: number;
+  /** decrypts encrypted entries (default: a KMS client from the environment) */
+  kms?: Pick<KMSClient, 'send'>;
+}
+
+export interface ConfigClient {
+  /** the value (decrypted, for a secret); throws if it was never loaded or is too stale */
+  get(name: string): Promise<string>;
+  /** stops the background refresh (tests) */
+  stop(): void;
+}
+
+/** A value a function asked for could not be served: never loaded, or stale past the limit. */
+export class ConfigUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigUnavailableError';
+  }
+}
+
+interface Loaded {
+  version: number;
+  value: string;
+  loadedAt: number;
+}
+
+/**
+ * Config for a function, built on Powertools Parameters (ConfigServiceProvider) with what it lacks:
+ * - the values are fetched as soon as the client is made, during the init phase;
+ * - a secret is decrypted with KMS once per version, under the context {service, key};
+ * - a refresh runs in the background every refreshSeconds with jitter, on a timer that never keeps
+ *   the event loop alive;
+ * - when the config service fails, the last value is served with a warning, up to maxStaleSeconds;
+ * - get() fails, clearly, only for a value that was never loaded (or is older than that).
+ */
+export function createConfigClient(options: ConfigClientOptions): ConfigClient {
+  const {
+    keys,
+    baseUrl = process.env.CONFIG_API_URL ?? '',
+    apiKey = process.env.CONFIG_API_KEY ?? '',
+    refreshSeconds = Number(process.env.CONFIG_REFRESH_SECONDS ?? 60),
+    maxStaleSeconds = 3600,
+  } = options;
+  const provider = new ConfigServiceProvider(baseUrl, apiKey);
+  let kms = options.kms;
+  const loaded = new Map<string, Loaded>();
+  const lastError = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function decrypt(entry: ConfigEntry): Promise<string> {
+    kms ??= new KMSClient({});
+    try {
+      const { Plaintext } = await kms.send(
+        new DecryptCommand({ CiphertextBlob: Buffer.from(entry.value, 'base64'), EncryptionContext: { service: entry.service, key: entry.key } }),
+      );
+      return Buffer.from(Plaintext!).toString('utf8');
+    } catch (error) {
+      throw new Error(`version ${entry.version} could not be decrypted (${(error as Error).name}: ${(error as Error).message})`, { cause: error });
+    }
+  }
+
+  async function load(name: string): Promise<void> {
+    try {
+      const entry = (await provider.get(name, { forceFetch: true, maxAge: refreshSeconds })) as ConfigEntry;
+      const previous = loaded.get(name);
+      if (previous && previous.version === entry.version) {
+        previous.loadedAt = Date.now();
+        return;
+      }
+      const value = entry.encrypted ? await decrypt(entry) : entry.value;
+      loaded.set(name, { version: entry.version, value, loadedAt: Date.now() });
+      lastError.delete(name);
+    } catch (error) {
+      const reason = (error as Error).message;
+      lastError.set(name, reason);
+      const previous = loaded.get(name);
+      log.warn(previous ? 'config refresh failed; serving the last value' : 'config value could not be loaded', {
+        config: name,
+        reason,
+        ...(previous ? { version: previous.version, ageSeconds: Math.round((Date.now() - previous.loadedAt) / 1000) } : {}),
+      });
+    }
+  }
+
+  function schedule(): void {
+    if (stopped || refreshSeconds <= 0) return;
+    const jitter = 0.9 + Math.random() * 0.2;
+    timer = setTimeout(() => {
+      void Promise.all(keys.map(load)).then(schedule);
+    }, refreshSeconds * 1000 * jitter);
+    timer.unref();
+  }
+
+  const ready = Promise.all(keys.map(load)).then(schedule);
+
+  return {
+    async get(name) {
+      if (!keys.includes(name)) throw new ConfigUnavailableError(`config value ${name} was not declared in createConfigClient({ keys })`);
+      await ready;
+      const value = loaded.get(name);
+      if (!value) throw new ConfigUnavailableError(`config value ${name} has never been loaded: ${lastError.get(name) ?? 'unknown reason'}`);
+      const ageSeconds = (Date.now() - value.loadedAt) / 1000;
+      if (ageSeconds > maxStaleSeconds) {
+        throw new ConfigUnavailableError(`config value ${name} is ${Math.round(ageSeconds)} s old, over the ${maxStaleSeconds} s limit: ${lastError.get(name) ?? ''}`);
+      }
+      return value.value;
+    },
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { createConfigClient, ConfigUnavailableError, type ConfigClient, type ConfigClientOptions } from './client';
+export { ConfigServiceProvider, ConfigServiceError, type ConfigEntry } from './provider';
