@@ -9,9 +9,13 @@
 #   ./build.sh deploy  --stage S [--profile P] [--detach]     (--stage local: the local cloud)
 #   ./build.sh remove  --stage S [--profile P]
 #   ./build.sh logs    --stage S --service NAME --function F [--profile P]
+#   ./build.sh config put --stage S SERVICE KEY VALUE [--encrypt]   (VALUE - reads stdin)
+#   ./build.sh config get --stage S SERVICE [KEY]
 #   ./build.sh stop                                           (stops a detached local cloud)
 #   ./build.sh bench
 set -euo pipefail
+# The tooling runs on the machine's Node; the SDK's warning about it says nothing about the functions (Node 22).
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STAGES="local dev test staging demo prod"
@@ -26,13 +30,13 @@ die() { echo "build.sh: $*" >&2; exit 1; }
 say() { echo "==> $*"; }
 
 usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # ---- arguments ---------------------------------------------------------------------------------
 [ $# -gt 0 ] || { usage; exit 1; }
 COMMAND="$1"; shift
-STAGE=""; PROFILE=""; SERVICE=""; FUNCTION=""; DETACH=""; NODE_MAJOR=""; POSITIONAL=()
+STAGE=""; PROFILE=""; SERVICE=""; FUNCTION=""; DETACH=""; NODE_MAJOR=""; ENCRYPT=""; POSITIONAL=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --stage|-s) STAGE="${2:?--stage needs a value}"; shift 2 ;;
@@ -41,7 +45,9 @@ while [ $# -gt 0 ]; do
     --function|-f) FUNCTION="${2:?--function needs a value}"; shift 2 ;;
     --node) NODE_MAJOR="${2:?--node needs a value}"; shift 2 ;;
     --detach) DETACH=1; shift ;;
+    --encrypt) ENCRYPT=1; shift ;;
     -h|--help) usage; exit 0 ;;
+    -) POSITIONAL+=("$1"); shift ;;
     -*) die "unknown option '$1' (see ./build.sh --help)" ;;
     *) POSITIONAL+=("$1"); shift ;;
   esac
@@ -247,6 +253,12 @@ case "$COMMAND" in
     sls "services/$SERVICE" logs --function "$FUNCTION" --stage "$STAGE" --aws-profile "$(aws_profile)" --tail
     ;;
 
+  config)
+    need_stage; ensure_deps
+    [ "$STAGE" = local ] || export AWS_PROFILE="$(aws_profile)"
+    node scripts/config-cli.js "${POSITIONAL[@]}" --stage "$STAGE" ${ENCRYPT:+--encrypt}
+    ;;
+
   stop)
     local_cloud stop
     ;;
@@ -268,6 +280,6 @@ case "$COMMAND" in
     ;;
 
   *)
-    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, stop, bench)"
+    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, config, stop, bench)"
     ;;
 esac
