@@ -12,8 +12,8 @@ const level = (name: string, timeout: number): NonNullable<Config['projects']>[n
   testEnvironment: 'node',
   testMatch: [`<rootDir>/{libs,services,scripts}/**/test/${name}/**/*.test.ts`],
   testPathIgnorePatterns: ignored,
-  // middy ships ES modules only: let swc turn them into CommonJS like our own sources.
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // middy and jose ship ES modules only: let swc turn them into CommonJS like our own sources.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   modulePathIgnorePatterns: ['/\\.esbuild/', '/\\.serverless/'],
   setupFilesAfterEnv: ['<rootDir>/libs/test-harness/src/jest-setup.ts'],
   slowTestThreshold: timeout / 4000,
