@@ -8,3 +8,4 @@ export { toGatewayResponse, errorResponse, type GatewayResponse } from './http/r
 export { kinesisHandler, type KinesisRecordInfo } from './kinesis';
 export { snsHandler, type SnsMessageInfo } from './sns';
 export { invokeHandler } from './invoke';
+export { pageLimit, encodeCursor, decodeCursor } from './http/paging';

@@ -125,8 +125,14 @@ async function createResources(project, config, { clients, registry, region, acc
   }
   for (const [, resource] of resources) if (!CREATORS[resource.Type]) skipped.add(resource.Type);
   const lookup = registry.lookupFor(project.name, stackName);
-  for (const output of Object.values(config.resources?.Outputs ?? {})) {
-    if (output.Export) registry.exports.set(render(output.Export.Name, lookup), render(output.Value, lookup));
+  for (const [name, output] of Object.entries(config.resources?.Outputs ?? {})) {
+    if (!output.Export) continue;
+    try {
+      registry.exports.set(render(output.Export.Name, lookup), render(output.Value, lookup));
+    } catch {
+      // an output of something with no local counterpart (the REST API's ids, say)
+      skipped.add(`Outputs.${name}`);
+    }
   }
   return [...skipped];
 }

@@ -124,7 +124,7 @@ describe('the config client', () => {
     const svc = service();
     const stored = await write(svc, 'key', `tamper-${randomUUID()}`, true);
     const bytes = Buffer.from(stored, 'base64');
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     const response = await fetch(`${cloud.baseUrl}/config/${svc}/key`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', 'x-api-key': adminKey },

@@ -1,0 +1,2 @@
+export { envelope, asEnvelope, timeOrderedId, type EventEnvelope } from './envelope';
+export { kinesisPublisher } from './kinesis-publisher';

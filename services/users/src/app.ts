@@ -1,0 +1,59 @@
+// The legacy API as an Express app: routes, JSON in and out, errors in the contract's shape.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { signToken } from '@yubl/auth';
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError, PayloadTooLargeError } from '@yubl/errors';
+import { envelope } from '@yubl/events';
+import { errorResponse, validateBody } from '@yubl/lambda';
+import { getUser, join, JoinRequest, signIn, SignInRequest, type User, type UserStore } from './users';
+
+export interface AppDependencies {
+  store: UserStore;
+  jwtSecret: () => Promise<string>;
+  publish: (partitionKey: string, event: ReturnType<typeof envelope>) => Promise<void>;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+export function createApp({ store, jwtSecret, publish }: AppDependencies) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  // A body must be JSON (415 otherwise), at most 64 KiB (413), and parse (400).
+  app.use((request: Request, _response: Response, next: NextFunction) => {
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !JSON_TYPE.test(request.headers['content-type'] ?? '')) return next(new UnsupportedMediaTypeError('The body must be JSON, sent as content-type: application/json'));
+    next();
+  });
+  app.use(express.json({ limit: '64kb', strict: false, type: () => true }));
+
+  const session = async (user: User) => ({ user, token: await signToken(user.id, await jwtSecret()) });
+
+  app.post('/users', async (request, response) => {
+    const joined = await join(store, await validateBody(JoinRequest, request.body));
+    await publish(joined.id, envelope('user-joined', { user: joined }));
+    response.status(201).json(await session(joined));
+  });
+
+  app.post('/sessions', async (request, response) => {
+    response.status(200).json(await session(await signIn(store, await validateBody(SignInRequest, request.body))));
+  });
+
+  app.get('/users/:id', async (request, response) => {
+    response.status(200).json(await getUser(store, String(request.params.id)));
+  });
+
+  app.use(() => {
+    throw new NotFoundError('No such route');
+  });
+
+  // Errors in the contract's shape; body-parser's own errors first become ours.
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    const type = (error as { type?: string }).type;
+    const mapped = type === 'entity.too.large' ? new PayloadTooLargeError('The body is over 65536 bytes') : type === 'entity.parse.failed' ? new ValidationError('The body is not valid JSON') : error;
+    const answer = errorResponse(mapped);
+    response.status(answer.statusCode).set(answer.headers as Record<string, string>).send(answer.body);
+  });
+  return app;
+}
+

@@ -1,0 +1,78 @@
+// Users: joining, signing in, looking up. Plain values in and out.
+import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
+import { ConflictError, NotFoundError, UnauthorizedError } from '@yubl/errors';
+import { hashPassword, UNUSABLE_HASH, verifyPassword } from './passwords';
+
+export interface User {
+  id: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+  joinedAt: string;
+}
+
+export interface StoredUser extends User {
+  passwordHash: string;
+}
+
+export interface UserStore {
+  /** claims a username for a user id; false if it is taken */
+  claimUsername(username: string, userId: string): Promise<boolean>;
+  releaseUsername(username: string): Promise<void>;
+  userIdByUsername(username: string): Promise<string | undefined>;
+  put(user: StoredUser): Promise<void>;
+  get(id: string): Promise<StoredUser | undefined>;
+}
+
+const name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(50));
+export const JoinRequest = v.object({
+  username: v.pipe(v.string(), v.regex(/^[a-z0-9_]{3,30}$/, 'a username is 3-30 of a-z, 0-9 and _')),
+  firstName: name,
+  lastName: name,
+  password: v.pipe(v.string(), v.minLength(8), v.maxLength(128)),
+});
+export type JoinRequest = v.InferOutput<typeof JoinRequest>;
+
+export const SignInRequest = v.object({
+  username: v.pipe(v.string(), v.maxLength(100)),
+  password: v.pipe(v.string(), v.maxLength(128)),
+});
+export type SignInRequest = v.InferOutput<typeof SignInRequest>;
+
+export const publicUser = ({ passwordHash: _hidden, ...user }: StoredUser): User => user;
+
+export async function join(store: UserStore, request: JoinRequest, now = new Date()): Promise<User> {
+  const id = randomUUID();
+  if (!(await store.claimUsername(request.username, id))) throw new ConflictError(`The username ${request.username} is taken`);
+  const user: StoredUser = {
+    id,
+    username: request.username,
+    firstName: request.firstName,
+    lastName: request.lastName,
+    joinedAt: now.toISOString(),
+    passwordHash: await hashPassword(request.password),
+  };
+  try {
+    await store.put(user);
+  } catch (error) {
+    await store.releaseUsername(request.username).catch(() => undefined);
+    throw error;
+  }
+  return publicUser(user);
+}
+
+export async function signIn(store: UserStore, request: SignInRequest): Promise<User> {
+  const id = await store.userIdByUsername(request.username);
+  const user = id ? await store.get(id) : undefined;
+  // The same work for an unknown user as for a wrong password: the answer tells nothing more.
+  const matches = await verifyPassword(request.password, user?.passwordHash ?? UNUSABLE_HASH);
+  if (!user || !matches) throw new UnauthorizedError('Unknown username or wrong password');
+  return publicUser(user);
+}
+
+export async function getUser(store: UserStore, id: string): Promise<User> {
+  const user = id.length <= 100 ? await store.get(id) : undefined;
+  if (!user) throw new NotFoundError(`No user ${id}`);
+  return publicUser(user);
+}
