@@ -33,3 +33,4 @@ export async function verifyBearer(authorization: string | undefined, secret: st
   if (!match) throw new UnauthorizedError('An Authorization: Bearer <token> header is required');
   return verifyToken(match[1]!, secret);
 }
+export { bearerVerifier } from './config-secret';
