@@ -5,6 +5,7 @@
 // specific declaration wins, literal segments before {params} before {proxy+}), unchanged.
 // GET /health answers 200 with the state of every part once all are ready, 503 before.
 
+const crypto = require('node:crypto');
 const http = require('node:http');
 
 function routeMatcher(path) {
@@ -24,10 +25,31 @@ function routeMatcher(path) {
 const sendJson = (response, status, body, headers = {}) =>
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
-function proxy(request, response, port, log) {
+// API Gateway's own refusals (no or bad API key, an authorizer's no) come back in the contract's
+// error shape, as the services' GatewayResponse resources make them on AWS. They are told apart from
+// a function's answers, which always carry x-correlation-id.
+const GATEWAY_ERRORS = { 401: 'Unauthorized', 403: 'Forbidden', 429: 'TooManyRequests' };
+
+function gatewayError(request, response, answer) {
+  const code = GATEWAY_ERRORS[answer.statusCode];
+  const chunks = [];
+  answer.on('data', (chunk) => chunks.push(chunk));
+  answer.on('end', () => {
+    let message = code;
+    try {
+      message = JSON.parse(Buffer.concat(chunks).toString('utf8')).message ?? code;
+    } catch {
+      // not JSON: keep the code as the message
+    }
+    sendJson(response, answer.statusCode, { error: { code, message } }, { 'x-correlation-id': request.headers['x-correlation-id'] ?? crypto.randomUUID() });
+  });
+}
+
+function proxy(request, response, port, log, { gatewayErrors = false } = {}) {
   const upstream = http.request(
     { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers },
     (answer) => {
+      if (gatewayErrors && GATEWAY_ERRORS[answer.statusCode] && !answer.headers['x-correlation-id']) return gatewayError(request, response, answer);
       response.writeHead(answer.statusCode, answer.headers);
       answer.pipe(response);
     },
@@ -51,7 +73,7 @@ function createGateway({ health, log }) {
     }
     const candidates = routes.filter((route) => route.regex.test(url.pathname));
     const route = candidates.filter((r) => r.method === request.method || r.method === 'ANY' || r.method === '*').sort((a, b) => b.score - a.score)[0];
-    if (route) return proxy(request, response, route.port, log);
+    if (route) return proxy(request, response, route.port, log, { gatewayErrors: true });
     if (candidates.length > 0) {
       return sendJson(response, 405, { error: { code: 'MethodNotAllowed', message: `${request.method} is not allowed on ${url.pathname}` } });
     }

@@ -15,7 +15,7 @@ export function dynamoDbSearchIndex(table: string, client = DynamoDBDocumentClie
     },
     async prefix(bucket, prefix, limit) {
       const { Items = [] } = await client.send(
-        new QueryCommand({ TableName: table, KeyConditionExpression: 'bucket = :b AND begins_with(sk, :p)', ExpressionAttributeValues: { ':b': bucket, ':p': prefix }, Limit: limit }),
+        new QueryCommand({ TableName: table, KeyConditionExpression: '#b = :b AND begins_with(sk, :p)', ExpressionAttributeNames: { '#b': 'bucket' }, ExpressionAttributeValues: { ':b': bucket, ':p': prefix }, Limit: limit }),
       );
       return Items as IndexEntry[];
     },
