@@ -100,3 +100,14 @@ export const localCloudLog = (stateDir = localCloudStateDir()): string => {
     return '';
   }
 };
+
+/** The JWT secret the local cloud seeded (decrypted from the config table), to make tokens in tests. */
+export async function localJwtSecret(cloud = localCloud()): Promise<string> {
+  const { DynamoDBClient, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+  const { DecryptCommand, KMSClient } = await import('@aws-sdk/client-kms');
+  const dynamodb = new DynamoDBClient(localClientConfig('dynamodb', cloud));
+  const kms = new KMSClient(localClientConfig('kms', cloud));
+  const { Item } = await dynamodb.send(new GetItemCommand({ TableName: `config-entries-${cloud.stage}`, Key: { service: { S: 'auth' }, key: { S: 'jwt-secret' } } }));
+  const { Plaintext } = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(Item!.value!.S!, 'base64'), EncryptionContext: { service: 'auth', key: 'jwt-secret' } }));
+  return Buffer.from(Plaintext!).toString('utf8');
+}
