@@ -3,9 +3,9 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { createHash, randomUUID } from 'node:crypto';
-import { captureLogs, localClientConfig, localCloudLog, testMode, useLocalCloudEnvironment, weCall, type CapturedLogs, type HttpEndpoint } from '@yubl/test-harness';
+import { captureLogs, localClientConfig, localCloudLog, testMode, localCloud, useLocalCloudEnvironment, weCall, type CapturedLogs, type HttpEndpoint } from '@yubl/test-harness';
 
-const cloud = useLocalCloudEnvironment({ CONFIG_TABLE: `config-entries-${process.env.TEST_STAGE ?? 'local'}` });
+const cloud = useLocalCloudEnvironment({ CONFIG_TABLE: `config-entries-${localCloud().stage}` });
 const readKey = cloud.apiKeys['config-read']!;
 const adminKey = cloud.apiKeys['config-admin']!;
 process.env.ADMIN_API_KEY_SHA256 = createHash('sha256').update(adminKey).digest('hex');

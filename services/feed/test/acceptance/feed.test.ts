@@ -3,9 +3,9 @@
 // authorizer); the other services are reached over HTTP, as the feed reaches them.
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@yubl/auth';
-import { aUser, bearer, captureLogs, eventually, follows, localCloudLog, localJwtSecret, posts, testMode, useLocalCloudEnvironment, weCall, type CapturedLogs, type HttpEndpoint } from '@yubl/test-harness';
+import { aUser, bearer, captureLogs, eventually, follows, localCloudLog, localJwtSecret, posts, testMode, localCloud, useLocalCloudEnvironment, weCall, type CapturedLogs, type HttpEndpoint } from '@yubl/test-harness';
 
-const cloud = useLocalCloudEnvironment({ FEEDS_TABLE: `feeds-${process.env.TEST_STAGE ?? 'local'}` });
+const cloud = useLocalCloudEnvironment({ FEEDS_TABLE: `feeds-${localCloud().stage}` });
 
 // In handler mode no authorizer stands in front: the caller is the token's subject, as the
 // authorizer would have said.

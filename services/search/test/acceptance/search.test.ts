@@ -2,9 +2,9 @@
 // the users service over HTTP, found through `when` (in process or through the gateway), awaited
 // with a deadline because the index fills from the users stream.
 import { randomUUID } from 'node:crypto';
-import { aUser, eventually, useLocalCloudEnvironment, weCall, type HttpEndpoint } from '@yubl/test-harness';
+import { aUser, eventually, localCloud, useLocalCloudEnvironment, weCall, type HttpEndpoint } from '@yubl/test-harness';
 
-useLocalCloudEnvironment({ SEARCH_TABLE: `search-users-${process.env.TEST_STAGE ?? 'local'}` });
+useLocalCloudEnvironment({ SEARCH_TABLE: `search-users-${localCloud().stage}` });
 const search: HttpEndpoint = { method: 'GET', resource: '/search/users', handler: async () => (await import('../../src/handlers/search')).handler };
 const find = (q: string) => weCall(search, { path: `/search/users?q=${encodeURIComponent(q)}` });
 
