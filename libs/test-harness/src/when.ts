@@ -71,16 +71,17 @@ export async function weCall(endpoint: HttpEndpoint, call: HttpCall, mode: TestM
     const text = await response.text();
     return { status: response.status, headers: Object.fromEntries(response.headers), body: parse(text) };
   }
-  const url = new URL(call.path, 'http://in-process');
+  // The path as sent, not normalised (`/users/./x` stays as it is, as API Gateway keeps it).
+  const [pathname = '', search = ''] = call.path.split(/\?(.*)/s);
   const handler = await endpoint.handler();
   const event = apiGatewayV1({
     method: endpoint.method,
-    path: url.pathname,
+    path: pathname,
     resource: endpoint.resource,
     headers,
     body,
-    pathParameters: pathParameters(endpoint.resource, url.pathname),
-    query: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    pathParameters: pathParameters(endpoint.resource, pathname),
+    query: search ? Object.fromEntries(new URLSearchParams(search)) : undefined,
     principalId: endpoint.principalId?.(headers),
   });
   const result = (await handler(event, lambdaContext())) as { statusCode: number; headers?: Record<string, string>; body?: string };

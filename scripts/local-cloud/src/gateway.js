@@ -25,10 +25,10 @@ function routeMatcher(path) {
 const sendJson = (response, status, body, headers = {}) =>
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
-// API Gateway's own refusals (no or bad API key, an authorizer's no) come back in the contract's
-// error shape, as the services' GatewayResponse resources make them on AWS. They are told apart from
-// a function's answers, which always carry x-correlation-id.
-const GATEWAY_ERRORS = { 401: 'Unauthorized', 403: 'Forbidden', 429: 'TooManyRequests' };
+// API Gateway's own refusals (no or bad API key, an authorizer's no, a request it cannot read) come
+// back in the contract's error shape, as the services' GatewayResponse resources make them on AWS.
+// They are told apart from a function's answers, which always carry x-correlation-id.
+const GATEWAY_ERRORS = { 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType', 429: 'TooManyRequests' };
 
 function gatewayError(request, response, answer) {
   const code = GATEWAY_ERRORS[answer.statusCode];

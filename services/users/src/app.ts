@@ -47,10 +47,15 @@ export function createApp({ store, jwtSecret, publish }: AppDependencies) {
     throw new NotFoundError('No such route');
   });
 
-  // Errors in the contract's shape; body-parser's own errors first become ours.
+  // Errors in the contract's shape; body-parser's own (4xx, marked `expose`) first become ours.
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    const type = (error as { type?: string }).type;
-    const mapped = type === 'entity.too.large' ? new PayloadTooLargeError('The body is over 65536 bytes') : type === 'entity.parse.failed' ? new ValidationError('The body is not valid JSON') : error;
+    const parser = error as { type?: string; status?: number; expose?: boolean; message?: string };
+    let mapped = error;
+    if (parser.type && parser.expose && parser.status && parser.status < 500) {
+      if (parser.status === 413) mapped = new PayloadTooLargeError('The body is over 65536 bytes');
+      else if (parser.status === 415) mapped = new UnsupportedMediaTypeError('The body must be JSON, sent as content-type: application/json');
+      else mapped = new ValidationError(parser.type === 'entity.parse.failed' ? 'The body is not valid JSON' : `The body could not be read (${parser.message})`);
+    }
     const answer = errorResponse(mapped);
     response.status(answer.statusCode).set(answer.headers as Record<string, string>).send(answer.body);
   });

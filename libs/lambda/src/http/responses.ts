@@ -1,4 +1,4 @@
-import { currentContext, CORRELATION_ID } from '@yubl/correlation';
+import { CallChainTooLongError, currentContext, CORRELATION_ID } from '@yubl/correlation';
 import { HttpError } from '@yubl/errors';
 import { log } from '@yubl/logger';
 
@@ -35,6 +35,12 @@ export function toGatewayResponse(result: unknown): GatewayResponse {
  * the correlation id so that the caller's report can be found.
  */
 export function errorResponse(error: unknown): GatewayResponse {
+  if (error instanceof CallChainTooLongError) {
+    // The request came with a call chain already at its limit (a loop, or a client's header): a
+    // refusal of the request, not a bug of ours.
+    log.warn('request refused: call chain too long', { length: error.length, max: error.max });
+    return toGatewayResponse({ statusCode: 400, headers: { 'content-type': 'application/json' }, body: errorBody('CallChainTooLong', error.message) });
+  }
   if (error instanceof HttpError) {
     if (error.status >= 500) log.error('request failed', error);
     else log.info('request refused', { status: error.status, code: error.code, reason: error.message });

@@ -1,3 +1,4 @@
+import { UnauthorizedError } from '@yubl/errors';
 import { decodeCursor, encodeCursor, httpHandler, ok, pageLimit } from '@yubl/lambda';
 import { isFeedPosition } from '../feed';
 import { dynamoDbFeedStore } from '../store';
@@ -5,7 +6,8 @@ import { dynamoDbFeedStore } from '../store';
 const store = dynamoDbFeedStore(process.env.FEEDS_TABLE!);
 
 export const handler = httpHandler(async ({ principalId, query }) => {
-  const userId = principalId!; // the authorizer's
+  if (!principalId) throw new UnauthorizedError(); // the authorizer names the caller
+  const userId = principalId;
   const page = await store.page(userId, pageLimit(query.limit), decodeCursor(query.cursor, isFeedPosition(userId)));
   return ok({ items: page.items, nextCursor: encodeCursor(page.next) });
 });
