@@ -233,6 +233,7 @@ async function startCloud({
           lambdaPort: servicePorts.lambda,
           timeoutSeconds: definition.timeout ?? config.provider.timeout ?? 6,
           maximumRetryAttempts: definition.maximumRetryAttempts ?? 2,
+          reservedConcurrency: definition.reservedConcurrency,
           onFailure: onFailure ? renderHere(typeof onFailure === 'string' ? onFailure : onFailure.arn) : undefined,
         };
         functionsByName.set(fn.name, fn);

@@ -53,16 +53,44 @@ function asyncFailureRecord(fn, event, result, invokeCount) {
 function createAsyncInvoker({ destinations, log, retryDelayMs = 200 }) {
   const inFlight = new Set();
   let stopped = false;
+  // reservedConcurrency: at most that many invocations of a function at once; the rest wait their
+  // turn, as Lambda throttles and retries asynchronous events.
+  const running = new Map(); // function key -> count
+  const waiting = new Map(); // function key -> [resolve]
+
+  async function slot(fn) {
+    if (!fn.reservedConcurrency) return;
+    const count = running.get(fn.key) ?? 0;
+    if (count < fn.reservedConcurrency) {
+      running.set(fn.key, count + 1);
+      return;
+    }
+    await new Promise((resolve) => {
+      const queue = waiting.get(fn.key) ?? [];
+      queue.push(resolve);
+      waiting.set(fn.key, queue);
+    });
+  }
+
+  function release(fn) {
+    if (!fn.reservedConcurrency) return;
+    const next = waiting.get(fn.key)?.shift();
+    if (next) next(); // the slot passes straight on
+    else running.set(fn.key, (running.get(fn.key) ?? 1) - 1);
+  }
 
   async function run(fn, event) {
     let result;
     for (let attempt = 0; attempt <= fn.maximumRetryAttempts; attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
       if (stopped) return;
+      await slot(fn);
       try {
         result = await invokeSync(fn, event);
       } catch (error) {
         result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: error.message } };
+      } finally {
+        release(fn);
       }
       if (result.ok) return;
       log(`${fn.key}: asynchronous invocation failed (attempt ${attempt + 1} of ${fn.maximumRetryAttempts + 1}): ${result.payload?.errorMessage ?? result.functionError}`);

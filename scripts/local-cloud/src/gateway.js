@@ -45,9 +45,12 @@ function gatewayError(request, response, answer) {
   });
 }
 
+// Connections to the services are kept open between requests, as API Gateway keeps its own.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
 function proxy(request, response, port, log, { gatewayErrors = false } = {}) {
   const upstream = http.request(
-    { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers },
+    { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers, agent },
     (answer) => {
       if (gatewayErrors && GATEWAY_ERRORS[answer.statusCode] && !answer.headers['x-correlation-id']) return gatewayError(request, response, answer);
       response.writeHead(answer.statusCode, answer.headers);

@@ -27,21 +27,31 @@ export interface Followers {
 }
 
 /**
- * Sends a posted yubl to the author and every follower, one `send` per page of followers, in the
- * order the pages come. The author's own feed rides with the first page.
+ * Sends a posted yubl to the author and every follower, one `send` per page of followers. The
+ * author's own feed rides with the first page. Pages come one after another (each needs the last
+ * one's cursor), so each page is sent while the next is fetched; any failed send fails the whole
+ * distribution, to be retried (feed writes are idempotent).
  */
 export async function distribute(yubl: Yubl, followers: Followers, send: (batch: Distribution) => Promise<void>): Promise<number> {
   let cursor: string | undefined;
   let first = true;
   let sent = 0;
-  do {
-    const page = await followers.page(yubl.authorId, cursor);
-    const followerIds = first ? [yubl.authorId, ...page.userIds] : page.userIds;
-    if (followerIds.length > 0) await send({ yubl, followerIds });
-    sent += followerIds.length;
-    first = false;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  const sending: Promise<void>[] = [];
+  try {
+    do {
+      const page = await followers.page(yubl.authorId, cursor);
+      const followerIds = first ? [yubl.authorId, ...page.userIds] : page.userIds;
+      if (followerIds.length > 0) sending.push(send({ yubl, followerIds }));
+      sent += followerIds.length;
+      first = false;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  } finally {
+    // Settle every send before returning or failing: none left running into the next invocation.
+    const results = await Promise.allSettled(sending);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
   return sent;
 }
 
