@@ -47,6 +47,8 @@ function startOffline({ project, stage, region, ports, env, write }) {
     '--lambdaPort', String(ports.lambda),
     '--websocketPort', String(ports.websocket),
     '--noPrependStageInUrl',
+    // Keep warm instances for an hour, not serverless-offline's minute: AWS keeps them about as long.
+    '--terminateIdleLambdaTime', '3600',
   ];
   const offline = spawnNode(label, args, { cwd: project.dir, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, write });
   return {
