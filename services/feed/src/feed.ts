@@ -37,6 +37,7 @@ export async function distribute(yubl: Yubl, followers: Followers, send: (batch:
   let first = true;
   let sent = 0;
   const sending: Promise<void>[] = [];
+  let pagingError: unknown;
   try {
     do {
       const page = await followers.page(yubl.authorId, cursor);
@@ -46,12 +47,14 @@ export async function distribute(yubl: Yubl, followers: Followers, send: (batch:
       first = false;
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-  } finally {
-    // Settle every send before returning or failing: none left running into the next invocation.
-    const results = await Promise.allSettled(sending);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+  } catch (error) {
+    pagingError = error;
   }
+  // Settle every send before returning or failing: none left running into the next invocation.
+  const results = await Promise.allSettled(sending);
+  if (pagingError) throw pagingError;
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return sent;
 }
 
