@@ -20,11 +20,26 @@ const repoRoot = resolve(__dirname, '../../..');
 /** The state directory of the local cloud the tests run against: ./build.sh test sets it. */
 export const localCloudStateDir = (): string => process.env.LOCAL_CLOUD_STATE_DIR ?? join(repoRoot, '.local');
 
-/** Reads a running local cloud's endpoints, or says how to start one. */
+/**
+ * Reads a running local cloud's endpoints, or says how to start one. Against a deployed stage
+ * (./build.sh test acceptance --stage dev sets TEST_BASE_URL and TEST_STAGE) it describes that
+ * stage instead: its base URL, its API keys from the environment, and no emulator endpoints, so
+ * that SDK clients go to AWS with the operator's profile.
+ */
 export function localCloud(stateDir = localCloudStateDir()): LocalCloudEndpoints {
   try {
     return JSON.parse(readFileSync(join(stateDir, 'endpoints.json'), 'utf8')) as LocalCloudEndpoints;
   } catch {
+    if (process.env.TEST_BASE_URL) {
+      return {
+        baseUrl: process.env.TEST_BASE_URL,
+        stage: process.env.TEST_STAGE ?? 'dev',
+        region: process.env.AWS_REGION ?? 'eu-west-1',
+        apiKeys: { 'config-read': process.env.API_KEY_CONFIG_READ ?? '', 'config-admin': process.env.API_KEY_CONFIG_ADMIN ?? '' },
+        endpoints: {} as LocalCloudEndpoints['endpoints'],
+        services: {},
+      };
+    }
     throw new Error(
       `no local cloud is running from ${stateDir}: run these tests with ./build.sh test, or start one with ./build.sh deploy --stage local --detach`,
     );
@@ -33,11 +48,9 @@ export function localCloud(stateDir = localCloudStateDir()): LocalCloudEndpoints
 
 /** Client settings for the SDK v3 against a local cloud: its endpoint for `service`, throwaway credentials. */
 export function localClientConfig(service: keyof LocalCloudEndpoints['endpoints'], cloud = localCloud()) {
-  return {
-    region: cloud.region,
-    endpoint: cloud.endpoints[service],
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
+  const endpoint = cloud.endpoints[service];
+  // A deployed stage has no emulator endpoints: the SDK's own endpoint and credentials apply.
+  return endpoint ? { region: cloud.region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : { region: cloud.region };
 }
 
 const cli = join(repoRoot, 'scripts/local-cloud/bin/local-cloud.js');
@@ -81,10 +94,10 @@ export const localCloudCli = (args: string[]) => run(process.execPath, [cli, ...
  * (a service's own variables, such as its table names). For handler-mode tests.
  */
 export function useLocalCloudEnvironment(extra: Record<string, string> = {}, cloud = localCloud()): LocalCloudEndpoints {
+  const local = Object.keys(cloud.endpoints).length > 0;
   Object.assign(process.env, {
     AWS_REGION: cloud.region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    ...(local ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } : {}),
     API_BASE_URL: cloud.baseUrl,
     ...Object.fromEntries(Object.entries(cloud.endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, url])),
     ...extra,
