@@ -32,7 +32,8 @@ describe('kinesisHandler', () => {
     const handled: string[] = [];
     const handler = kinesisHandler(async (data) => {
       const { key, n } = data as { key: string; n: number };
-      await new Promise((resolve) => setTimeout(resolve, key === 'a' ? 5 : 1));
+      // key a's records take longer than key b's, so the two keys interleave
+      for (let tick = 0; tick < (key === 'a' ? 3 : 1); tick += 1) await new Promise((resolve) => setImmediate(resolve));
       if (key === 'a' && n === 1) throw new Error('a1 fails');
       handled.push(`${key}${n}`);
     });
