@@ -1,12 +1,17 @@
 // The config client against the running test cloud's config service and KMS. A proxy in front of
 // the config service lets a test take it down, as an outage would.
 import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { build } from 'esbuild';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { captureLogs, eventually, localClientConfig, localCloud, localCloudLog, type CapturedLogs } from '@yubl/test-harness';
 import { createConfigClient, type ConfigClient } from '../../src';
 
+const run = promisify(execFile);
 const cloud = localCloud();
 const adminKey = cloud.apiKeys['config-admin']!;
 const readKey = cloud.apiKeys['config-read']!;
@@ -135,13 +140,18 @@ describe('the config client', () => {
     await expect(config.get(`${svc}/key`)).rejects.toThrow(new RegExp(`${svc}/key has never been loaded: version 2 could not be decrypted \\(InvalidCiphertextException`));
   });
 
-  it('keeps no timer alive: the refresh never holds the event loop', async () => {
+  it('keeps no timer alive: a process that loaded its config exits by itself', async () => {
     const svc = service();
     await write(svc, 'flag', 'on', false);
-    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const config = client([`${svc}/flag`]);
-    await config.get(`${svc}/flag`);
-    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(before);
+    const outfile = join(__dirname, '../../../../.local/test-builds/load-once.js');
+    await build({ entryPoints: [join(__dirname, '../fixtures/load-once.ts')], bundle: true, platform: 'node', target: 'node20', outfile, logLevel: 'silent', external: ['@aws-sdk/*'] });
+    const started = Date.now();
+    const { stdout } = await run(process.execPath, [outfile, `${svc}/flag`], {
+      timeout: 10_000, // killed (and failed) if the refresh timer held the process open
+      env: { ...process.env, CONFIG_API_URL: proxyUrl, CONFIG_API_KEY: readKey, AWS_REGION: cloud.region, AWS_ENDPOINT_URL_KMS: cloud.endpoints.kms, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+    });
+    expect(stdout).toContain('loaded on');
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('wrote no plaintext secret to any log line', () => {
