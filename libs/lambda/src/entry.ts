@@ -36,7 +36,7 @@ export function lambdaEntry<E, T, R = T>(
   { timeoutWarningMs = 500 }: EntryOptions = {},
 ): (event: E, context: Context) => Promise<R> {
   const settings = settingsFromEnv();
-  const watch = createTimeoutWatch(timeoutWarningMs);
+  const watch = createTimeoutWatch(timeoutWarningMs, summary);
 
   // One `then` settles the invocation: the timer stops and the answer is made. Plain promise
   // chaining rather than async/await, because while a correlation context is active every promise
@@ -52,7 +52,7 @@ export function lambdaEntry<E, T, R = T>(
   };
 
   function run(correlation: CorrelationContext, event: E, context: Context): Promise<R> {
-    watch.start(context, correlation, () => summary(event));
+    watch.start(context, correlation, event);
     let pending: Promise<T>;
     try {
       pending = core(event, context);

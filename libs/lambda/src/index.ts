@@ -2,7 +2,7 @@ export { lambdaEntry, type EntryOptions } from './entry';
 export { isWarmup, WARMED } from './warmup';
 export { httpHandler, rawHttpHandler, toHttpRequest, type HttpHandlerOptions } from './http/handler';
 export { ok, created, noContent, type HttpRequest, type HttpResult, type StandardSchema } from './http/types';
-export { parseJsonBody } from './http/json-body';
+export { parseJsonBody, isJsonContentType } from './http/json-body';
 export { validateBody } from './http/validation';
 export { toGatewayResponse, errorResponse, type GatewayResponse } from './http/responses';
 export { kinesisHandler, type KinesisRecordInfo } from './kinesis';

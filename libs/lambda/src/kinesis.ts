@@ -1,5 +1,5 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { buildContext, decodeKinesisData, fromKinesisRecord, runWithContext, settingsFromEnv, type CorrelationSettings } from '@yubl/correlation';
+import { buildContext, decodeKinesisData, fromKinesisRecord, runWithContext, settingsFromEnv } from '@yubl/correlation';
 import { log } from '@yubl/logger';
 import { count } from '@yubl/metrics';
 import { lambdaEntry, type EntryOptions } from './entry';
@@ -27,7 +27,7 @@ type Outcome = 'done' | 'failed' | 'skipped' | 'poison';
 export function kinesisHandler(handler: (data: unknown, record: KinesisRecordInfo) => Promise<void>, options: EntryOptions = {}) {
   const settings = settingsFromEnv();
 
-  async function handleKey(records: KinesisStreamRecord[], indexes: number[], outcomes: Outcome[], context: Context, settings: CorrelationSettings) {
+  async function handleKey(records: KinesisStreamRecord[], indexes: number[], outcomes: Outcome[], context: Context) {
     let blocked = false;
     for (const index of indexes) {
       const record = records[index]!;
@@ -80,7 +80,7 @@ export function kinesisHandler(handler: (data: unknown, record: KinesisRecordInf
       if (indexes) indexes.push(index);
       else byKey.set(key, [index]);
     });
-    await Promise.all([...byKey.values()].map((indexes) => handleKey(records, indexes, outcomes, context, settings)));
+    await Promise.all([...byKey.values()].map((indexes) => handleKey(records, indexes, outcomes, context)));
     const first = outcomes.findIndex((outcome) => outcome !== 'done');
     if (first < 0) return { batchItemFailures: [] };
     count('kinesis.records.failed', outcomes.filter((o) => o === 'failed' || o === 'poison').length);

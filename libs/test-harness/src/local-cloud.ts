@@ -114,13 +114,16 @@ export const localCloudLog = (stateDir = localCloudStateDir()): string => {
   }
 };
 
-/** The JWT secret the local cloud seeded (decrypted from the config table), to make tokens in tests. */
+/**
+ * The JWT secret the local cloud seeded, to make tokens in tests: read through the config API with
+ * the read key, as any function reads it, and decrypted with KMS under its encryption context.
+ */
 export async function localJwtSecret(cloud = localCloud()): Promise<string> {
-  const { DynamoDBClient, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
   const { DecryptCommand, KMSClient } = await import('@aws-sdk/client-kms');
-  const dynamodb = new DynamoDBClient(localClientConfig('dynamodb', cloud));
+  const response = await fetch(`${cloud.baseUrl}/config/auth/jwt-secret`, { headers: { 'x-api-key': cloud.apiKeys['config-read']! } });
+  if (!response.ok) throw new Error(`GET /config/auth/jwt-secret answered ${response.status}`);
+  const entry = (await response.json()) as { value: string };
   const kms = new KMSClient(localClientConfig('kms', cloud));
-  const { Item } = await dynamodb.send(new GetItemCommand({ TableName: `config-entries-${cloud.stage}`, Key: { service: { S: 'auth' }, key: { S: 'jwt-secret' } } }));
-  const { Plaintext } = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(Item!.value!.S!, 'base64'), EncryptionContext: { service: 'auth', key: 'jwt-secret' } }));
+  const { Plaintext } = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(entry.value, 'base64'), EncryptionContext: { service: 'auth', key: 'jwt-secret' } }));
   return Buffer.from(Plaintext!).toString('utf8');
 }

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { signToken } from '@yubl/auth';
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError, PayloadTooLargeError } from '@yubl/errors';
 import { envelope } from '@yubl/events';
-import { errorResponse, validateBody } from '@yubl/lambda';
+import { errorResponse, isJsonContentType, validateBody } from '@yubl/lambda';
 import { getUser, join, JoinRequest, signIn, SignInRequest, type User, type UserStore } from './users';
 
 export interface AppDependencies {
@@ -11,8 +11,6 @@ export interface AppDependencies {
   jwtSecret: () => Promise<string>;
   publish: (partitionKey: string, event: ReturnType<typeof envelope>) => Promise<void>;
 }
-
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export function createApp({ store, jwtSecret, publish }: AppDependencies) {
   const app = express();
@@ -22,7 +20,7 @@ export function createApp({ store, jwtSecret, publish }: AppDependencies) {
   // A body must be JSON (415 otherwise), at most 64 KiB (413), and parse (400).
   app.use((request: Request, _response: Response, next: NextFunction) => {
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !JSON_TYPE.test(request.headers['content-type'] ?? '')) return next(new UnsupportedMediaTypeError('The body must be JSON, sent as content-type: application/json'));
+    if (hasBody && !isJsonContentType(request.headers['content-type'])) return next(new UnsupportedMediaTypeError('The body must be JSON, sent as content-type: application/json'));
     next();
   });
   app.use(express.json({ limit: '64kb', strict: false, type: () => true }));

@@ -2,6 +2,9 @@ import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
+/** Whether a content-type header names JSON (application/json, a +json type, with or without parameters). */
+export const isJsonContentType = (type: string | undefined): boolean => type !== undefined && JSON_TYPE.test(type);
+
 function contentType(headers: Record<string, string | undefined> | null | undefined): string | undefined {
   if (!headers) return undefined;
   for (const name in headers) if (name.length === 12 && name.toLowerCase() === 'content-type') return headers[name];
@@ -22,7 +25,7 @@ export function parseJsonBody(
   // Characters never outnumber bytes: only a long body needs its bytes counted.
   if (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes) throw new PayloadTooLargeError(`The body is over ${maxBytes} bytes`);
   const type = contentType(event.headers);
-  if (!type || !JSON_TYPE.test(type)) throw new UnsupportedMediaTypeError('The body must be JSON, sent as content-type: application/json');
+  if (!isJsonContentType(type)) throw new UnsupportedMediaTypeError('The body must be JSON, sent as content-type: application/json');
   try {
     return JSON.parse(text);
   } catch {
