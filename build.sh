@@ -109,6 +109,24 @@ node22() {
   echo "$bin"
 }
 
+# True when the level has test files where this run looks (one service, or the whole repo).
+has_tests() {
+  local level="$1" where=(libs services scripts)
+  [ -z "$SERVICE" ] || where=("services/$SERVICE")
+  [ -n "$(find "${where[@]}" -path '*/node_modules' -prune -o -path "*/test/$level/*" -name '*.test.ts' -print -quit 2>/dev/null)" ]
+}
+
+# Runs one level's Jest project; a level with no tests here passes, saying so (Jenkins calls every
+# level for every project, and "No tests found" is not a failure of the project).
+run_level() {
+  local level="$1"; shift
+  if ! has_tests "$level"; then
+    say "no $level tests in ${SERVICE:+services/}${SERVICE:-the repo}: nothing to run"
+    return 0
+  fi
+  run_jest --selectProjects "$level" "$@"
+}
+
 run_jest() {
   local node_bin="node"
   [ -z "$NODE_MAJOR" ] || { [ "$NODE_MAJOR" = 22 ] || die "--node takes 22"; node_bin="$(node22)"; }
@@ -130,7 +148,8 @@ summarise_tests() {
       const r = JSON.parse(fs.readFileSync(dir + "/" + file, "utf8"));
       passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites; skipped += r.numPendingTests + r.numTodoTests;
     }
-    console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+    const runs = fs.readdirSync(dir).length;
+    console.log(runs === 0 ? "tests: none here to run" : `tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
   ' "$RESULTS_DIR"
 }
 
@@ -138,8 +157,8 @@ summarise_tests() {
 # through the gateway and the event sources.
 run_acceptance_both_ways() {
   local result=0
-  TEST_MODE=handler run_jest --selectProjects acceptance || result=$?
-  TEST_MODE=http run_jest --selectProjects acceptance || result=$?
+  TEST_MODE=handler run_level acceptance || result=$?
+  TEST_MODE=http run_level acceptance || result=$?
   return "$result"
 }
 
@@ -149,6 +168,15 @@ start_test_cloud() {
   local_cloud up --detach --port-base "$TEST_CLOUD_PORT_BASE" --state-dir "$TEST_CLOUD_STATE_DIR"
   trap 'say "stopping the test cloud"; local_cloud stop --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null' EXIT
   export LOCAL_CLOUD_STATE_DIR="$TEST_CLOUD_STATE_DIR"
+  say "testing against the local test cloud at $(node -p 'require(process.argv[1]).baseUrl' "$TEST_CLOUD_STATE_DIR/endpoints.json")"
+}
+
+# Integration and acceptance tests need a cloud; a service without such tests does not start one.
+start_test_cloud_for() {
+  local level
+  for level in "$@"; do
+    if has_tests "$level"; then start_test_cloud; return 0; fi
+  done
 }
 
 # API keys come from the environment (Jenkins credentials) as API_KEY_<NAME>; a service that must
@@ -186,26 +214,34 @@ case "$COMMAND" in
     ensure_deps
     LEVEL="${POSITIONAL[0]:-all}"
     RESULTS_DIR="$ROOT/.local/test-results"; JEST_RUNS=0
-    rm -rf "$RESULTS_DIR"
+    rm -rf "$RESULTS_DIR"; mkdir -p "$RESULTS_DIR"
+    # A base URL in the environment names a deployed stage: never test the laptop in its place.
+    if [ -n "${TEST_BASE_URL:-}" ] && { [ -z "$STAGE" ] || [ "$STAGE" = local ]; }; then
+      die "TEST_BASE_URL is set ($TEST_BASE_URL): pass --stage for that stage, or unset it to test the local cloud"
+    fi
+    if [ -n "$STAGE" ] && [ "$STAGE" != local ] && [ "$LEVEL" != acceptance ]; then
+      die "only acceptance tests run against a deployed stage: ./build.sh test acceptance --stage $STAGE"
+    fi
     status=0
     case "$LEVEL" in
-      unit) run_jest --selectProjects unit || status=$? ;;
+      unit) run_level unit || status=$? ;;
       acceptance)
         if [ -n "$STAGE" ] && [ "$STAGE" != local ]; then
           # Against a deployed stage: through its HTTP API and event sources, nothing in process.
           [ -n "${TEST_BASE_URL:-}" ] || die "acceptance against $STAGE needs TEST_BASE_URL (the stage's API base URL)"
           export TEST_STAGE="$STAGE" AWS_PROFILE="$(aws_profile)"
-          TEST_MODE=http run_jest --selectProjects acceptance || status=$?
+          say "acceptance against $STAGE at $TEST_BASE_URL"
+          TEST_MODE=http run_level acceptance || status=$?
         else
-          start_test_cloud
+          start_test_cloud_for acceptance
           run_acceptance_both_ways || status=$?
         fi
         ;;
-      integration) start_test_cloud; run_jest --selectProjects integration || status=$? ;;
+      integration) start_test_cloud_for integration; run_level integration || status=$? ;;
       all)
-        run_jest --selectProjects unit || status=$?
-        start_test_cloud
-        run_jest --selectProjects integration || status=$?
+        run_level unit || status=$?
+        start_test_cloud_for integration acceptance
+        run_level integration || status=$?
         run_acceptance_both_ways || status=$?
         ;;
       *) die "unknown test level '$LEVEL' (unit, integration, acceptance)" ;;

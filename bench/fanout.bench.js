@@ -2,19 +2,32 @@
 
 // Fan-out (issue 5): one yubl from an author with 10,000 followers, from POST /yubls until every
 // follower's feed has it, on the local cloud; beside it, in the same run, dynalite's raw
-// BatchWriteItem rate for the same 10,000 items. Targets: ≤ 5 s end to end, ≥ 50 % of the raw rate.
+// BatchWriteItem rate for the same 10,000 items, like with like: as many writers as add-to-feed's
+// reserved concurrency (read from its serverless.yml), and the best of a sweep of writer counts.
+// Both shares are reported. Targets: ≤ 5 s end to end, ≥ 50 % of the raw rate.
 // "Has it" is read from the add-to-feed log lines ("yubl added to feeds", with the count), then
 // checked once, untimed, against the table.
 
 const { randomUUID } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const yaml = require('js-yaml');
 const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
 const { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } = require('@aws-sdk/lib-dynamodb');
 const { startBenchCloud, writeResult, aUser } = require('./cloud');
 
 const FOLLOWERS = Number(process.env.BENCH_FOLLOWERS ?? 10_000);
-const CONCURRENCY = 8;
+const WRITER_SWEEP = [1, 2, 4, 8, 16];
 
-async function batchWriteAll(client, table, items) {
+/** add-to-feed's reserved concurrency: at most this many of its writers run at once. */
+function addToFeedConcurrency() {
+  const config = yaml.load(fs.readFileSync(path.join(__dirname, '../services/feed/serverless.yml'), 'utf8'));
+  const reserved = config.functions['add-to-feed'].reservedConcurrency;
+  if (!Number.isInteger(reserved)) throw new Error('add-to-feed has no reservedConcurrency in services/feed/serverless.yml');
+  return reserved;
+}
+
+async function batchWriteAll(client, table, items, writers = 8) {
   const chunks = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
   let next = 0;
@@ -27,7 +40,7 @@ async function batchWriteAll(client, table, items) {
       }
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: writers }, worker));
 }
 
 async function main() {
@@ -41,11 +54,17 @@ async function main() {
     // The follow graph goes straight into the relationships table: only the followers pages read it.
     await batchWriteAll(client, `relationships-${cloud.stage}`, followerIds.map((id) => ({ userId: author.id, sk: `follower#${id}`, since })));
 
-    // Raw: the same number of feed items, written directly.
-    const rawYubl = { id: `raw-${randomUUID()}`, authorId: author.id, text: 'raw', postedAt: since };
-    const rawStarted = process.hrtime.bigint();
-    await batchWriteAll(client, `feeds-${cloud.stage}`, [author.id, ...followerIds].map((userId) => ({ userId, yublId: rawYubl.id, yubl: rawYubl })));
-    const rawSeconds = Number(process.hrtime.bigint() - rawStarted) / 1e9;
+    // Raw: the same number of feed items, written directly, a fresh yubl for each writer count.
+    const reserved = addToFeedConcurrency();
+    const rawSecondsByWriters = {};
+    for (const writers of [...new Set([reserved, ...WRITER_SWEEP])].sort((a, b) => a - b)) {
+      const rawYubl = { id: `raw-${randomUUID()}`, authorId: author.id, text: 'raw', postedAt: since };
+      const rawStarted = process.hrtime.bigint();
+      await batchWriteAll(client, `feeds-${cloud.stage}`, [author.id, ...followerIds].map((userId) => ({ userId, yublId: rawYubl.id, yubl: rawYubl })), writers);
+      rawSecondsByWriters[writers] = Number(process.hrtime.bigint() - rawStarted) / 1e9;
+    }
+    const rawSeconds = rawSecondsByWriters[reserved];
+    const [bestWriters, bestRawSeconds] = Object.entries(rawSecondsByWriters).sort(([, a], [, b]) => a - b)[0];
 
     // End to end.
     const started = process.hrtime.bigint();
@@ -75,6 +94,7 @@ async function main() {
     } while (ExclusiveStartKey);
 
     const rawRate = expected / rawSeconds;
+    const bestRawRate = expected / bestRawSeconds;
     const endToEndRate = expected / endToEndSeconds;
     const result = {
       followers: FOLLOWERS,
@@ -82,14 +102,21 @@ async function main() {
       storedFeedItems: stored,
       endToEndSeconds: Number(endToEndSeconds.toFixed(3)),
       endToEndItemsPerSecond: Math.round(endToEndRate),
-      rawBatchWriteSeconds: Number(rawSeconds.toFixed(3)),
+      addToFeedReservedConcurrency: reserved,
+      rawBatchWriteSecondsByWriters: Object.fromEntries(Object.entries(rawSecondsByWriters).map(([w, s]) => [w, Number(s.toFixed(3))])),
       rawBatchWriteItemsPerSecond: Math.round(rawRate),
+      bestRawWriters: Number(bestWriters),
+      bestRawBatchWriteItemsPerSecond: Math.round(bestRawRate),
       shareOfRawRate: Number((endToEndRate / rawRate).toFixed(3)),
+      shareOfBestRawRate: Number((endToEndRate / bestRawRate).toFixed(3)),
       targets: { endToEndSeconds: 5, shareOfRawRate: 0.5 },
-      met: { endToEnd: endToEndSeconds <= 5, shareOfRawRate: endToEndRate / rawRate >= 0.5 },
+      met: { endToEnd: endToEndSeconds <= 5, shareOfRawRate: endToEndRate / rawRate >= 0.5, shareOfBestRawRate: endToEndRate / bestRawRate >= 0.5 },
     };
-    console.log(`fan-out to ${expected} feeds: ${result.endToEndSeconds} s end to end (${result.endToEndItemsPerSecond} items/s); raw BatchWriteItem ${result.rawBatchWriteSeconds} s (${result.rawBatchWriteItemsPerSecond} items/s); ${(result.shareOfRawRate * 100).toFixed(0)} % of raw; stored ${stored}`);
-    console.log(`targets: ≤ 5 s ${result.met.endToEnd ? 'met' : 'MISSED'}, ≥ 50 % of raw ${result.met.shareOfRawRate ? 'met' : 'MISSED'}`);
+    const percent = (share) => `${(share * 100).toFixed(0)} %`;
+    console.log(`fan-out to ${expected} feeds: ${result.endToEndSeconds} s end to end (${result.endToEndItemsPerSecond} items/s); stored ${stored}`);
+    console.log(`raw BatchWriteItem by writers: ${Object.entries(result.rawBatchWriteSecondsByWriters).map(([w, s]) => `${w}: ${s} s`).join(', ')}`);
+    console.log(`share of raw at add-to-feed's ${reserved} writers (${result.rawBatchWriteItemsPerSecond} items/s): ${percent(result.shareOfRawRate)}; of the best, ${bestWriters} writers (${result.bestRawBatchWriteItemsPerSecond} items/s): ${percent(result.shareOfBestRawRate)}`);
+    console.log(`targets: ≤ 5 s ${result.met.endToEnd ? 'met' : 'MISSED'}, ≥ 50 % of raw ${result.met.shareOfRawRate ? 'met' : 'MISSED'} (of the best raw: ${result.met.shareOfBestRawRate ? 'met' : 'MISSED'})`);
     if (stored !== expected) throw new Error(`the table holds ${stored} feed items for the yubl, not ${expected}`);
     writeResult('fanout', result);
   } finally {

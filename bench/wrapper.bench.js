@@ -4,7 +4,8 @@
 // Powertools logger + metrics, on the same handler logic, side by side in one run:
 //   warm µs per invocation (a process per variant, 100k invocations after a warm-up, repeated in
 //   interleaved rounds; the median round counts), minified bytes each adds to the bundle, and the
-//   cold load of a fresh process against `node -e ''`. Also our logger against pino, line for line.
+//   cold load of a fresh process against `node -e ''`. Also our logger against pino and console.log,
+//   line for line, every line's write inside the clock.
 // Results: bench/results/wrapper.json. Targets (issue 3): warm ≤ 1.3× bare, ≤ 10 KB added,
 // cold ≤ 1.1× bare. This is a benchmark, not a test: it reports, it does not fail on timings.
 
@@ -24,6 +25,9 @@ const NODES = (process.env.BENCH_NODES ?? `node${process.versions.node.split('.'
   .map((pair) => pair.split('='));
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 20);
 const LOG_LINES = 200_000;
+// 'none' writes nothing: the runner's own loop, for reading the others against.
+const LOGGERS = ['none', 'console', 'pino', 'yubl'];
+const LINES_PER_STRETCH = [1, 5];
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -71,11 +75,17 @@ function measure(bundles) {
     for (const variant of VARIANTS) coldTimes[variant].push(timeSpawn([cold, bundles[variant].outfile]));
   }
 
+  // Every line's write is inside the clock (the runner waits for each stretch to leave), in
+  // stretches of one line and of five, as an invocation writes them.
   const loggers = {};
-  for (const kind of ['console', 'pino', 'yubl']) {
-    const samples = [];
-    for (let round = 0; round < ROUNDS; round += 1) samples.push(resultOf(runNode([loggerRunner, bundles[`logger-${kind}`].outfile, String(LOG_LINES)])).usPerLine);
-    loggers[kind] = { usPerLine: median(samples), bundleBytes: bundles[`logger-${kind}`].bytes };
+  for (const kind of LOGGERS) {
+    const perLine = {};
+    for (const perStretch of LINES_PER_STRETCH) {
+      const samples = [];
+      for (let round = 0; round < ROUNDS; round += 1) samples.push(resultOf(runNode([loggerRunner, bundles[`logger-${kind}`].outfile, String(LOG_LINES), String(perStretch)])).usPerLine);
+      perLine[perStretch] = Number(median(samples).toFixed(3));
+    }
+    loggers[kind] = { usPerLineByLinesPerStretch: perLine, bundleBytes: bundles[`logger-${kind}`].bytes };
   }
 
   const bare = { warm: median(warm.bare), cold: median(coldTimes.bare), bytes: bundles.bare.bytes, warmBest: Math.min(...warm.bare) };
@@ -124,8 +134,11 @@ function measure(bundles) {
   }
   console.log(`node -e '' cold: ${results.nodeEmptyColdMs} ms`);
   console.log('');
-  console.log('logger       µs/line   bundle B');
-  for (const [name, l] of Object.entries(loggers)) console.log(`${name.padEnd(12)} ${l.usPerLine.toFixed(3).padStart(7)}  ${String(l.bundleBytes).padStart(9)}`);
+  console.log(`logger       ${LINES_PER_STRETCH.map((n) => `µs/line (${n} a stretch)`).join('  ')}   bundle B`);
+  for (const [name, l] of Object.entries(loggers)) {
+    const figures = LINES_PER_STRETCH.map((n) => l.usPerLineByLinesPerStretch[n].toFixed(3).padStart(21)).join('  ');
+    console.log(`${name.padEnd(12)} ${figures}  ${String(l.bundleBytes).padStart(9)}`);
+  }
   console.log('');
   console.log(`yubl against the targets: warm ${results.yublMeetsTargets.warm ? 'met' : 'MISSED'}, bytes ${results.yublMeetsTargets.bytes ? 'met' : 'MISSED'}, cold ${results.yublMeetsTargets.cold ? 'met' : 'MISSED'}`);
   console.log('');
@@ -135,7 +148,7 @@ function measure(bundles) {
 async function main() {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'yubl-bench-'));
   const bundles = {};
-  for (const variant of [...VARIANTS, 'logger-yubl', 'logger-pino', 'logger-console']) {
+  for (const variant of [...VARIANTS, ...LOGGERS.map((kind) => `logger-${kind}`)]) {
     bundles[variant] = await bundle(variant, outdir);
   }
   const results = { date: new Date().toISOString(), cpus: os.cpus().length, stdout: '/dev/null', runs: {} };

@@ -27,23 +27,33 @@ export const localCloudStateDir = (): string => process.env.LOCAL_CLOUD_STATE_DI
  * that SDK clients go to AWS with the operator's profile.
  */
 export function localCloud(stateDir = localCloudStateDir()): LocalCloudEndpoints {
+  // A deployed stage always wins over a local endpoints file: "acceptance on dev" must never test a
+  // developer's laptop because a local cloud happens to be running there.
+  if (process.env.TEST_BASE_URL) return deployedStage(process.env.TEST_BASE_URL);
+  return runningCloud(stateDir);
+}
+
+/** The endpoints a local cloud running from `stateDir` published. */
+function runningCloud(stateDir: string): LocalCloudEndpoints {
   try {
     return JSON.parse(readFileSync(join(stateDir, 'endpoints.json'), 'utf8')) as LocalCloudEndpoints;
   } catch {
-    if (process.env.TEST_BASE_URL) {
-      return {
-        baseUrl: process.env.TEST_BASE_URL,
-        stage: process.env.TEST_STAGE ?? 'dev',
-        region: process.env.AWS_REGION ?? 'eu-west-1',
-        apiKeys: { 'config-read': process.env.API_KEY_CONFIG_READ ?? '', 'config-admin': process.env.API_KEY_CONFIG_ADMIN ?? '' },
-        endpoints: {} as LocalCloudEndpoints['endpoints'],
-        services: {},
-      };
-    }
     throw new Error(
       `no local cloud is running from ${stateDir}: run these tests with ./build.sh test, or start one with ./build.sh deploy --stage local --detach`,
     );
   }
+}
+
+/** A deployed stage as the tests see it: its base URL, its API keys from the environment, no emulators. */
+function deployedStage(baseUrl: string): LocalCloudEndpoints {
+  return {
+    baseUrl,
+    stage: process.env.TEST_STAGE ?? 'dev',
+    region: process.env.AWS_REGION ?? 'eu-west-1',
+    apiKeys: { 'config-read': process.env.API_KEY_CONFIG_READ ?? '', 'config-admin': process.env.API_KEY_CONFIG_ADMIN ?? '' },
+    endpoints: {} as LocalCloudEndpoints['endpoints'],
+    services: {},
+  };
 }
 
 /** Client settings for the SDK v3 against a local cloud: its endpoint for `service`, throwaway credentials. */
@@ -75,7 +85,7 @@ export async function startLocalCloud({ projects, portBase, name }: { projects: 
   await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
   await run(process.execPath, [cli, 'up', '--detach', ...args], { timeout: 180_000 });
   return {
-    cloud: localCloud(stateDir),
+    cloud: runningCloud(stateDir),
     stateDir,
     args,
     log: () => readFileSync(join(stateDir, 'local-cloud.log'), 'utf8'),
