@@ -1,18 +1,7 @@
 #!/usr/bin/env bash
 # One vocabulary for people and Jenkins. Run it from the repo root (every project, the shared
 # stack first) or from inside services/NAME (that project only), or pass --service NAME.
-#
-#   ./build.sh install
-#   ./build.sh lint
-#   ./build.sh test [unit|integration|acceptance] [--node 22] [--stage S: acceptance against a deployed stage]
-#   ./build.sh package --stage S
-#   ./build.sh deploy  --stage S [--profile P] [--detach]     (--stage local: the local cloud)
-#   ./build.sh remove  --stage S [--profile P]
-#   ./build.sh logs    --stage S --service NAME --function F [--profile P]
-#   ./build.sh config put --stage S SERVICE KEY VALUE [--encrypt]   (VALUE - reads stdin)
-#   ./build.sh config get --stage S SERVICE [KEY]
-#   ./build.sh stop                                           (stops a detached local cloud)
-#   ./build.sh bench
+# `./build.sh --help` lists the commands (the usage text below).
 set -euo pipefail
 # The tooling runs on the machine's Node; the SDK's warning about it says nothing about the functions (Node 22).
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
@@ -30,11 +19,27 @@ die() { echo "build.sh: $*" >&2; exit 1; }
 say() { echo "==> $*"; }
 
 usage() {
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  cat <<'USAGE'
+One vocabulary for people and Jenkins. Run it from the repo root (every project, the shared
+stack first) or from inside services/NAME (that project only), or pass --service NAME.
+
+  ./build.sh install
+  ./build.sh lint
+  ./build.sh test [unit|integration|acceptance] [--node 22] [--stage S: acceptance against a deployed stage]
+  ./build.sh package --stage S
+  ./build.sh deploy  --stage S [--profile P] [--detach]     (--stage local: the local cloud)
+  ./build.sh remove  --stage S [--profile P]
+  ./build.sh logs    --stage S --service NAME --function F [--profile P]
+  ./build.sh config put --stage S SERVICE KEY VALUE [--encrypt]   (VALUE - reads stdin)
+  ./build.sh config get --stage S SERVICE [KEY]
+  ./build.sh stop                                           (stops a detached local cloud)
+  ./build.sh bench
+USAGE
 }
 
 # ---- arguments ---------------------------------------------------------------------------------
 [ $# -gt 0 ] || { usage; exit 1; }
+case "$1" in -h|--help|help) usage; exit 0 ;; esac
 COMMAND="$1"; shift
 STAGE=""; PROFILE=""; SERVICE=""; FUNCTION=""; DETACH=""; NODE_MAJOR=""; ENCRYPT=""; POSITIONAL=()
 while [ $# -gt 0 ]; do
@@ -316,6 +321,6 @@ case "$COMMAND" in
     ;;
 
   *)
-    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, config, stop, bench)"
+    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, config, stop, bench; ./build.sh --help)"
     ;;
 esac
