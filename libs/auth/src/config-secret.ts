@@ -1,5 +1,5 @@
 import { createConfigClient } from '@yubl/config';
-import { verifyBearer } from './index';
+import { verifyBearer } from './tokens';
 
 /**
  * For a function that checks bearer tokens: the JWT secret from the config service (fetched at
