@@ -187,10 +187,7 @@ start_test_cloud_for() {
 # API keys come from the environment (Jenkins credentials) as API_KEY_<NAME>; a service that must
 # tell keys apart gets their SHA-256 as API_KEY_<NAME>_SHA256, never the key itself.
 derive_key_hashes() {
-  local name
-  for name in $(compgen -e | grep -E '^API_KEY_[A-Z0-9_]+$' | grep -v '_SHA256$' || true); do
-    export "${name}_SHA256=$(printf '%s' "${!name}" | sha256sum | cut -d' ' -f1)"
-  done
+  eval "$(node "$ROOT/scripts/api-key-hashes.js")"
 }
 
 print_zip_sizes() {

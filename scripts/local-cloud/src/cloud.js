@@ -7,6 +7,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { keyHashes } = require('../../api-key-hashes');
 const { createClients } = require('./aws-clients');
 const { spawnNode, killGroup, alive } = require('./children');
 const { createDestinations } = require('./destinations');
@@ -73,8 +74,7 @@ function generateApiKeys(projects) {
       keys[name] ??= crypto.randomBytes(24).toString('base64url');
     }
   }
-  for (const [name, value] of Object.entries(keys)) keys[`${name}_SHA256`] = crypto.createHash('sha256').update(value).digest('hex');
-  return keys;
+  return { ...keys, ...keyHashes(keys) };
 }
 
 function readState(stateDir) {
