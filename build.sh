@@ -12,7 +12,8 @@ NONPROD_PROFILE="${YUBL_NONPROD_PROFILE:-yubl-nonprod}"
 PROD_PROFILE="${YUBL_PROD_PROFILE:-yubl-prod}"
 NODE22_VERSION="22.23.3"
 # The test cloud runs beside a developer's own local cloud: other ports, other state.
-TEST_CLOUD_PORT_BASE="${TEST_CLOUD_PORT_BASE:-5000}"
+# Tests that start clouds of their own place them above it (see startLocalCloud's portOffset).
+export TEST_CLOUD_PORT_BASE="${TEST_CLOUD_PORT_BASE:-5000}"
 TEST_CLOUD_STATE_DIR="$ROOT/.local/test-cloud"
 
 die() { echo "build.sh: $*" >&2; exit 1; }

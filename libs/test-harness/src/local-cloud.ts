@@ -77,9 +77,12 @@ export interface StartedCloud {
 
 /**
  * Starts a local cloud of its own for a test file, with only `projects` (and the shared stack), the
- * way ./build.sh does, through the command line; returns once it is ready.
+ * way ./build.sh does, through the command line; returns once it is ready. Its ports sit
+ * `portOffset` above the test cloud's (TEST_CLOUD_PORT_BASE, 5000 by default), so that two
+ * checkouts running their suites side by side, each with its own base, never share a port.
  */
-export async function startLocalCloud({ projects, portBase, name }: { projects: string[]; portBase: number; name: string }): Promise<StartedCloud> {
+export async function startLocalCloud({ projects, portOffset, name }: { projects: string[]; portOffset: number; name: string }): Promise<StartedCloud> {
+  const portBase = Number(process.env.TEST_CLOUD_PORT_BASE ?? 5000) + portOffset;
   const stateDir = join(repoRoot, '.local', name);
   const args = ['--port-base', String(portBase), '--state-dir', stateDir, ...projects.flatMap((project) => ['--project', resolve(repoRoot, project)])];
   await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);

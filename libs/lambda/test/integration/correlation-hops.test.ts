@@ -8,7 +8,7 @@ import { eventually, startLocalCloud, weCall, type StartedCloud } from '@yubl/te
 let started: StartedCloud;
 
 beforeAll(async () => {
-  started = await startLocalCloud({ name: 'wrapper-fixture-cloud', portBase: 9000, projects: ['libs/lambda/test/fixture'] });
+  started = await startLocalCloud({ name: 'wrapper-fixture-cloud', portOffset: 4000, projects: ['libs/lambda/test/fixture'] });
 }, 200_000);
 
 afterAll(() => started?.stop(), 60_000);

@@ -23,7 +23,7 @@ let lambda: LambdaClient;
 let failuresQueueUrl: string;
 
 beforeAll(async () => {
-  started = await startLocalCloud({ name: 'fixture-cloud', portBase: 7000, projects: ['scripts/local-cloud/test/fixture'] });
+  started = await startLocalCloud({ name: 'fixture-cloud', portOffset: 2000, projects: ['scripts/local-cloud/test/fixture'] });
   ({ cloud } = started);
   dynamodb = new DynamoDBClient(localClientConfig('dynamodb', cloud));
   kinesis = new KinesisClient({ ...localClientConfig('kinesis', cloud), requestHandler: new NodeHttpHandler() });
