@@ -11,7 +11,9 @@ export interface LocalCloudEndpoints {
   stage: string;
   region: string;
   apiKeys: Record<string, string>;
-  endpoints: Record<'kinesis' | 'dynamodb' | 'kms' | 'sns' | 'sqs' | 'lambda', string>;
+  endpoints: Record<'kinesis' | 'dynamodb' | 'kms' | 'sns' | 'sqs' | 'logs' | 'eventbridge' | 'lambda', string>;
+  /** the AWS_ENDPOINT_URL_* variables that point SDK clients at these endpoints */
+  endpointEnvironment: Record<string, string>;
   services: Record<string, { http: string; lambda: string }>;
 }
 
@@ -52,6 +54,7 @@ function deployedStage(baseUrl: string): LocalCloudEndpoints {
     region: process.env.AWS_REGION ?? 'eu-west-1',
     apiKeys: { 'config-read': process.env.API_KEY_CONFIG_READ ?? '', 'config-admin': process.env.API_KEY_CONFIG_ADMIN ?? '' },
     endpoints: {} as LocalCloudEndpoints['endpoints'],
+    endpointEnvironment: {},
     services: {},
   };
 }
@@ -112,7 +115,7 @@ export function useLocalCloudEnvironment(extra: Record<string, string> = {}, clo
     AWS_REGION: cloud.region,
     ...(local ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } : {}),
     API_BASE_URL: cloud.baseUrl,
-    ...Object.fromEntries(Object.entries(cloud.endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, url])),
+    ...cloud.endpointEnvironment,
     ...extra,
   });
   return cloud;

@@ -11,6 +11,9 @@ const { keyHashes } = require('../../api-key-hashes');
 const { createClients } = require('./aws-clients');
 const { spawnNode, killGroup, alive } = require('./children');
 const { createDestinations } = require('./destinations');
+const { createCloudWatchLogs } = require('./emulators/cloudwatch-logs');
+const { createEventBridge } = require('./eventbridge');
+const { createLogSubscriptions } = require('./log-subscriptions');
 const { createAwsEndpoint } = require('./emulators/aws-endpoint');
 const { createKms } = require('./emulators/kms');
 const { createSns } = require('./emulators/sns');
@@ -76,6 +79,10 @@ function generateApiKeys(projects) {
   }
   return { ...keys, ...keyHashes(keys) };
 }
+
+// The SDK's variable for a service's endpoint is named after its service id ("CloudWatch Logs").
+const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS' };
+const endpointVariable = (service) => ENDPOINT_VARIABLES[service] ?? `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
 
 function readState(stateDir) {
   try {
@@ -152,9 +159,12 @@ async function startCloud({
       kms: `http://127.0.0.1:${ports.aws}`,
       sns: `http://127.0.0.1:${ports.aws}`,
       sqs: `http://127.0.0.1:${ports.aws}`,
+      logs: `http://127.0.0.1:${ports.aws}`,
+      eventbridge: `http://127.0.0.1:${ports.aws}`,
       lambda: `http://127.0.0.1:${ports.lambda}`,
     };
     // The standard variables every SDK v3 client reads: functions never ask whether they are local.
+    const endpointEnvironment = Object.fromEntries(Object.entries(endpoints).map(([service, url]) => [endpointVariable(service), url]));
     const awsEnv = {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
@@ -164,7 +174,7 @@ async function startCloud({
       AWS_PROFILE: '',
       // Functions run on Node 22 in AWS; here the SDK would warn about the machine's Node on every start.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...Object.fromEntries(Object.entries(endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, url])),
+      ...endpointEnvironment,
     };
     // Services reach each other through the gateway, as through the API's custom domain on AWS:
     // a serverless.yml reads it as ${env:API_BASE_URL, <the stage's domain>}.
@@ -191,10 +201,22 @@ async function startCloud({
     const asyncInvoker = createAsyncInvoker({ destinations, log, retryDelayMs: asyncRetryDelayMs });
     stoppers.push(() => asyncInvoker.stop());
     const sns = createSns({ region, accountId: ACCOUNT_ID, deliver: createSnsDelivery({ functionsByArn, asyncInvoker, sqs, log }) });
-    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, log });
+    const eventBridge = createEventBridge({ region, accountId: ACCOUNT_ID, asyncInvoker, log });
+    stoppers.push(() => eventBridge.stop());
+    const subscriptions = createLogSubscriptions({ accountId: ACCOUNT_ID, functionsByArn, asyncInvoker, log });
+    stoppers.push(() => subscriptions.flushAll());
+    const logs = createCloudWatchLogs({
+      region,
+      accountId: ACCOUNT_ID,
+      // Lambda creates a function's group on its first line; CloudTrail records the call.
+      onGroupCreated: (group) => eventBridge.apiCall({ eventSource: 'logs.amazonaws.com', eventName: 'CreateLogGroup', requestParameters: { logGroupName: group.name } }),
+      onFilterPut: subscriptions.filterPut,
+      onEvents: subscriptions.events,
+    });
+    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, log });
     await listen(awsEndpoint, ports.aws);
     stoppers.push(() => closeServer(awsEndpoint));
-    for (const kind of ['kms', 'sns', 'sqs']) parts.set(kind, 'ready');
+    for (const kind of ['kms', 'sns', 'sqs', 'logs', 'eventbridge']) parts.set(kind, 'ready');
     const lambdaRouter = createLambdaRouter({ functionsByName, asyncInvoker, log });
     await listen(lambdaRouter, ports.lambda);
     stoppers.push(() => closeServer(lambdaRouter));
@@ -215,6 +237,8 @@ async function startCloud({
     }
 
     // 4. Functions, their SNS subscriptions and their Kinesis mappings.
+    const functionsByKey = new Map();
+    const ruleSources = [];
     const mappings = [];
     const services = [];
     let serviceIndex = 0;
@@ -238,6 +262,8 @@ async function startCloud({
         };
         functionsByName.set(fn.name, fn);
         functionsByArn.set(fn.arn, fn);
+        functionsByKey.set(fn.key, fn);
+        ruleSources.push({ fn, events: definition.events });
         for (const event of definition.events ?? []) {
           if (event.sns) {
             const topicArn = typeof event.sns === 'string'
@@ -263,7 +289,12 @@ async function startCloud({
     // 5. One serverless-offline per service.
     const offlines = services.map(({ project, ports: servicePorts, functionEnv }) => {
       const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
-      const offline = startOffline({ project, stage, region, ports: servicePorts, env, write });
+      // Every line a function writes lands in its log group, a stream per worker, as on Lambda.
+      const functionLine = (functionKey, stream, line) => {
+        const fn = functionsByKey.get(`${project.name}/${functionKey}`);
+        if (fn) logs.writeFunctionLine(fn.name, stream, line);
+      };
+      const offline = startOffline({ project, stage, region, ports: servicePorts, env, write, functionLine });
       children.push({ pid: offline.pid });
       stoppers.push(() => offline.stop());
       return offline;
@@ -281,8 +312,9 @@ async function startCloud({
     // 6. Event sources, once every function can be invoked.
     const pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, destinations, log }));
     stoppers.push(() => Promise.all(pollers.map((poller) => poller.stop())));
+    for (const { fn, events } of ruleSources) eventBridge.addFunction(fn, events);
     parts.set('event-sources', 'ready');
-    log(`${functionsByArn.size} functions, ${mappings.length} Kinesis mappings, ${services.length} services behind ${baseUrl}`);
+    log(`${functionsByArn.size} functions, ${mappings.length} Kinesis mappings, ${eventBridge.ruleCount()} EventBridge rules, ${services.length} services behind ${baseUrl}`);
 
     // 7. The values other services need (local-seeds.json), through the services' own APIs.
     parts.set('seeds', 'starting');
@@ -299,6 +331,8 @@ async function startCloud({
       region,
       apiKeys: apiKeysByName,
       endpoints,
+      // What a process sets to point its SDK clients here, as the functions have it.
+      endpointEnvironment,
       services: Object.fromEntries(services.map(({ project, ports: p }) => [project.name, { http: `http://127.0.0.1:${p.http}`, lambda: `http://127.0.0.1:${p.lambda}` }])),
     };
     fs.writeFileSync(path.join(stateDir, 'endpoints.json'), JSON.stringify(published, null, 2));

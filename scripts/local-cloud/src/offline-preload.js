@@ -1,27 +1,84 @@
 'use strict';
 
 // Preloaded into each serverless-offline process, which runs every function in a worker thread.
-// 1. Each worker gets its own stdout and stderr, every line marked with the function's name, so
-//    that the local cloud can say which function wrote it (serverless-offline merges them).
-// 2. Environment variables whose value is a CloudFormation intrinsic (`Ref: HopsTopic`) get the
+// 1. Each worker is one log stream, named as Lambda names them (`2026/12/01/[$LATEST]<hex>`), with
+//    its own stdout and stderr: every line goes out as `λ <function>\t<stream>\t<line>`, so that the
+//    local cloud can store it in the function's log group (serverless-offline merges them).
+// 2. Around every invocation the worker's stream gets the lines Lambda's platform writes: START,
+//    END and REPORT (duration, billed duration, memory; init duration on a worker's first).
+//    Differences from AWS: "Init Duration" is the worker thread's start-up until it is online (the
+//    handler module's own load falls into the first Duration, where AWS counts it as init), and
+//    "Max Memory Used" is the serverless-offline process's resident set, shared by its workers.
+// 3. Environment variables whose value is a CloudFormation intrinsic (`Ref: HopsTopic`) get the
 //    value the local cloud rendered for them (serverless-offline would pass the logical id), from
 //    LOCAL_CLOUD_FUNCTION_ENV: {"functionKey": {"NAME": "value"}}.
 
+const crypto = require('node:crypto');
 const module_ = require('node:module');
 const readline = require('node:readline');
 const workerThreads = require('node:worker_threads');
 
-const { Worker } = workerThreads;
+const { MessageChannel, Worker } = workerThreads;
 const renderedEnv = JSON.parse(process.env.LOCAL_CLOUD_FUNCTION_ENV || '{}');
+
+function streamName() {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+  return `${day}/[$LATEST]${crypto.randomBytes(16).toString('hex')}`;
+}
+
+const mb = (bytes) => Math.ceil(bytes / (1024 * 1024));
 
 class LabelledWorker extends Worker {
   constructor(filename, options = {}) {
     const functionKey = options.workerData?.functionKey ?? 'worker';
     const env = options.env && renderedEnv[functionKey] ? { ...options.env, ...renderedEnv[functionKey] } : options.env;
     super(filename, { ...options, env, stdout: true, stderr: true });
+    const started = performance.now();
+    this.functionKey = functionKey;
+    this.stream = streamName();
+    this.initMs = undefined;
+    this.invocations = 0;
+    this.once('online', () => {
+      this.initMs = performance.now() - started;
+    });
     for (const [stream, out] of [[this.stdout, process.stdout], [this.stderr, process.stderr]]) {
-      readline.createInterface({ input: stream }).on('line', (line) => out.write(`λ ${functionKey}\t${line}\n`));
+      readline.createInterface({ input: stream }).on('line', (line) => out.write(`λ ${functionKey}\t${this.stream}\t${line}\n`));
     }
+  }
+
+  platformLine(line) {
+    process.stdout.write(`λ ${this.functionKey}\t${this.stream}\t${line}\n`);
+  }
+
+  /**
+   * serverless-offline posts each invocation as {context, event, port} and the worker answers on
+   * `port`. Here the worker answers on a port of ours instead, which notes the end and passes the
+   * answer on unchanged.
+   */
+  postMessage(message, transferList) {
+    if (!message || typeof message !== 'object' || !message.port || !message.context) return super.postMessage(message, transferList);
+    const { context, port: answerPort } = message;
+    const requestId = context.awsRequestId;
+    const coldStart = this.invocations === 0;
+    this.invocations += 1;
+    const { port1, port2 } = new MessageChannel();
+    const started = performance.now();
+    this.platformLine(`START RequestId: ${requestId} Version: ${context.functionVersion ?? '$LATEST'}`);
+    port1.once('message', (answer) => {
+      port1.close();
+      const duration = performance.now() - started;
+      const init = coldStart && this.initMs !== undefined ? `\tInit Duration: ${this.initMs.toFixed(2)} ms` : '';
+      this.platformLine(`END RequestId: ${requestId}`);
+      this.platformLine(
+        `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\t` +
+          `Memory Size: ${context.memoryLimitInMB} MB\tMax Memory Used: ${mb(process.memoryUsage.rss())} MB${init}\t`,
+      );
+      answerPort.postMessage(answer);
+      answerPort.close();
+    });
+    const functionName = context.functionName;
+    const lambdaContext = { ...context, logGroupName: `/aws/lambda/${functionName}`, logStreamName: this.stream };
+    return super.postMessage({ ...message, context: lambdaContext, port: port2 }, [port2]);
   }
 }
 

@@ -31,11 +31,17 @@ async function waitForPorts(name, process, portList, timeoutMs) {
   }
 }
 
-function startOffline({ project, stage, region, ports, env, write }) {
+/**
+ * `functionLine(functionKey, stream, line)` gets every line a function (or Lambda's platform, for
+ * it) wrote, for its log group; every line also goes to `write`, labelled.
+ */
+function startOffline({ project, stage, region, ports, env, write, functionLine = () => {} }) {
   const label = (line) => {
-    // offline-preload.js marks a function's lines with "λ <function>\t".
-    const fn = /^λ ([^\t]+)\t(.*)$/s.exec(line);
-    return fn ? `[${project.name}/${fn[1]}] ${fn[2]}` : `[${project.name}] ${line}`;
+    // offline-preload.js marks a function's lines with "λ <function>\t<log stream>\t".
+    const fn = /^λ ([^\t]+)\t([^\t]+)\t(.*)$/s.exec(line);
+    if (!fn) return `[${project.name}] ${line}`;
+    functionLine(fn[1], fn[2], fn[3]);
+    return `[${project.name}/${fn[1]}] ${fn[3]}`;
   };
   const args = [
     '--require', PRELOAD,

@@ -1,7 +1,8 @@
 'use strict';
 
-// One HTTP endpoint for the small emulators (KMS, SQS, SNS), told apart the way AWS's wire
-// protocols differ: X-Amz-Target names the JSON services, SNS speaks form-encoded query.
+// One HTTP endpoint for the small emulators (KMS, SQS, CloudWatch Logs, EventBridge, SNS), told
+// apart the way AWS's wire protocols differ: X-Amz-Target names the JSON services (by its prefix),
+// SNS speaks form-encoded query.
 
 const http = require('node:http');
 const { AwsError } = require('./aws-errors');
@@ -18,7 +19,15 @@ function readBody(request) {
   });
 }
 
-function createAwsEndpoint({ kms, sqs, sns, log }) {
+function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, log }) {
+  // X-Amz-Target prefix -> the emulator that answers it.
+  const jsonServices = [
+    ['TrentService.', kms],
+    ['AmazonSQS.', sqs],
+    ['Logs_20140328.', logs],
+    ['AWSEvents.', eventBridge],
+  ];
+
   async function answerJson(response, service, target, text) {
     const json = { 'content-type': 'application/x-amz-json-1.1' };
     try {
@@ -45,14 +54,14 @@ function createAwsEndpoint({ kms, sqs, sns, log }) {
   return http.createServer(async (request, response) => {
     const text = await readBody(request);
     const target = request.headers['x-amz-target'] ?? '';
-    if (target.startsWith('TrentService.')) return answerJson(response, kms, target, text);
-    if (target.startsWith('AmazonSQS.')) return answerJson(response, sqs, target, text);
+    const json = jsonServices.find(([prefix, service]) => service && target.startsWith(prefix));
+    if (json) return answerJson(response, json[1], target, text);
     if (request.method === 'POST' && /x-www-form-urlencoded/.test(request.headers['content-type'] ?? '')) {
       const { status, body } = sns.handle(text);
       return response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
     }
     if (request.method === 'GET' && request.url === '/health') return response.writeHead(200).end('ok');
-    response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Unknown AWS protocol: this endpoint serves KMS, SQS and SNS' }));
+    response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Unknown AWS protocol: this endpoint serves KMS, SQS, CloudWatch Logs, EventBridge and SNS' }));
   });
 }
 

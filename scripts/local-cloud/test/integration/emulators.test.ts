@@ -1,4 +1,17 @@
 // The local cloud's emulators, spoken to by the real SDK v3 clients, as functions will.
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  DeleteLogGroupCommand,
+  DeleteSubscriptionFilterCommand,
+  DescribeLogGroupsCommand,
+  DescribeSubscriptionFiltersCommand,
+  FilterLogEventsCommand,
+  PutLogEventsCommand,
+  PutRetentionPolicyCommand,
+  PutSubscriptionFilterCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -13,6 +26,7 @@ const sns = new SNSClient(localClientConfig('sns', cloud));
 const sqs = new SQSClient(localClientConfig('sqs', cloud));
 // kinesalite does not speak HTTP/2, the Kinesis client's default
 const kinesis = new KinesisClient({ ...localClientConfig('kinesis', cloud), requestHandler: new NodeHttpHandler() });
+const logs = new CloudWatchLogsClient(localClientConfig('logs', cloud));
 const configKey = `alias/yubl-config-${cloud.stage}`;
 
 describe('KMS', () => {
@@ -113,6 +127,65 @@ describe('SNS and SQS', () => {
   it('answers NotFound for a topic that does not exist and QueueDoesNotExist for a queue', async () => {
     await expect(sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:000000000000:none', Message: 'x' }))).rejects.toMatchObject({ name: 'NotFoundException' });
     await expect(sqs.send(new SendMessageCommand({ QueueUrl: `${cloud.endpoints.sqs}/000000000000/none`, MessageBody: 'x' }))).rejects.toMatchObject({ name: 'QueueDoesNotExist' });
+  });
+});
+
+describe('CloudWatch Logs', () => {
+  const destinationArn = `arn:aws:lambda:${cloud.region}:000000000000:function:nowhere`;
+
+  it('creates, lists by prefix page by page, sets retention and deletes log groups', async () => {
+    const prefix = `/test/groups/${randomUUID()}/`;
+    const names = Array.from({ length: 7 }, (_, i) => `${prefix}${i}`);
+    for (const name of names) await logs.send(new CreateLogGroupCommand({ logGroupName: name }));
+    await expect(logs.send(new CreateLogGroupCommand({ logGroupName: names[0] }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName: names[1], retentionInDays: 30 }));
+    await expect(logs.send(new PutRetentionPolicyCommand({ logGroupName: names[1], retentionInDays: 31 }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+
+    const listed: { logGroupName?: string; retentionInDays?: number }[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const answer = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, limit: 3, nextToken }));
+      listed.push(...(answer.logGroups ?? []));
+      nextToken = answer.nextToken;
+      pages += 1;
+    } while (nextToken);
+    expect(pages).toBe(3);
+    expect(listed.map((g) => g.logGroupName)).toEqual(names);
+    expect(listed.find((g) => g.logGroupName === names[1])?.retentionInDays).toBe(30);
+
+    await logs.send(new DeleteLogGroupCommand({ logGroupName: names[0] }));
+    await expect(logs.send(new DeleteLogGroupCommand({ logGroupName: names[0] }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('keeps at most two subscription filters a group, as AWS does, and updates one by name', async () => {
+    const group = `/test/filters/${randomUUID()}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    for (const filterName of ['first', 'second']) await logs.send(new PutSubscriptionFilterCommand({ logGroupName: group, filterName, filterPattern: '', destinationArn }));
+    await expect(logs.send(new PutSubscriptionFilterCommand({ logGroupName: group, filterName: 'third', filterPattern: '', destinationArn }))).rejects.toMatchObject({ name: 'LimitExceededException' });
+    await logs.send(new PutSubscriptionFilterCommand({ logGroupName: group, filterName: 'first', filterPattern: 'ERROR', destinationArn }));
+    const { subscriptionFilters = [] } = await logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName: group }));
+    expect(subscriptionFilters.map((f) => [f.filterName, f.filterPattern])).toEqual([['first', 'ERROR'], ['second', '']]);
+    await logs.send(new DeleteSubscriptionFilterCommand({ logGroupName: group, filterName: 'second' }));
+    await logs.send(new PutSubscriptionFilterCommand({ logGroupName: group, filterName: 'third', filterPattern: '', destinationArn }));
+    const after = await logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName: group, filterNamePrefix: 't' }));
+    expect(after.subscriptionFilters?.map((f) => f.filterName)).toEqual(['third']);
+  });
+
+  it('filters stored events by stream, time and terms, with unique event ids', async () => {
+    const group = `/test/events/${randomUUID()}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    for (const stream of ['a', 'b']) await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }));
+    const t = Date.now();
+    await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'a', logEvents: [{ timestamp: t, message: 'ERROR one' }, { timestamp: t + 10, message: 'INFO two' }] }));
+    await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'b', logEvents: [{ timestamp: t + 20, message: 'ERROR three' }] }));
+    const all = await logs.send(new FilterLogEventsCommand({ logGroupName: group }));
+    expect(all.events?.map((e) => e.message)).toEqual(['ERROR one', 'INFO two', 'ERROR three']);
+    expect(new Set(all.events?.map((e) => e.eventId)).size).toBe(3);
+    const errors = await logs.send(new FilterLogEventsCommand({ logGroupName: group, filterPattern: 'ERROR', startTime: t + 5 }));
+    expect(errors.events?.map((e) => [e.logStreamName, e.message])).toEqual([['b', 'ERROR three']]);
+    const inA = await logs.send(new FilterLogEventsCommand({ logGroupName: group, logStreamNames: ['a'] }));
+    expect(inA.events).toHaveLength(2);
   });
 });
 

@@ -1,7 +1,16 @@
 // The local cloud as a whole, proven with the fixture project (test/fixture): its own cloud is
 // started and stopped here through the command line, as ./build.sh does, and every assertion is
 // about what the running gateway, pollers and SNS delivery did.
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  FilterLogEventsCommand,
+  PutLogEventsCommand,
+  PutSubscriptionFilterCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -20,6 +29,8 @@ let kinesis: KinesisClient;
 let sqs: SQSClient;
 let sns: SNSClient;
 let lambda: LambdaClient;
+let logs: CloudWatchLogsClient;
+let eventBridge: EventBridgeClient;
 let failuresQueueUrl: string;
 
 beforeAll(async () => {
@@ -30,11 +41,13 @@ beforeAll(async () => {
   sqs = new SQSClient(localClientConfig('sqs', cloud));
   sns = new SNSClient(localClientConfig('sns', cloud));
   lambda = new LambdaClient(localClientConfig('lambda', cloud));
+  logs = new CloudWatchLogsClient(localClientConfig('logs', cloud));
+  eventBridge = new EventBridgeClient(localClientConfig('eventbridge', cloud));
   ({ QueueUrl: failuresQueueUrl } = (await sqs.send(new GetQueueUrlCommand({ QueueName: `local-cloud-fixture-failures-${cloud.stage}` }))) as { QueueUrl: string });
 }, 200_000);
 
 afterAll(async () => {
-  for (const client of [dynamodb, kinesis, sqs, sns, lambda]) client?.destroy();
+  for (const client of [dynamodb, kinesis, sqs, sns, lambda, logs, eventBridge]) client?.destroy();
   await started?.stop();
 }, 60_000);
 
@@ -203,6 +216,78 @@ describe('SNS delivery', () => {
     const record = await failureRecord((r) => r.requestPayload?.Records?.[0]?.Sns?.Message?.includes(runId));
     expect(record).toMatchObject({ requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 }, responseContext: { functionError: 'Unhandled' } });
     expect((await deliveriesOf(runId)).get('m2')?.deliveries).toBe(3);
+  });
+});
+
+describe('CloudWatch Logs', () => {
+  const fixtureFunction = (key: string) => `local-cloud-fixture-${cloud.stage}-${key}`;
+
+  it("stores a function's lines in its log group, a stream per worker, between Lambda's START, END and REPORT", async () => {
+    const { Payload } = await lambda.send(new InvokeCommand({ FunctionName: fixtureFunction('hello'), Payload: Buffer.from(JSON.stringify({ path: '/fixture/hello' })) }));
+    expect(Payload).toBeDefined();
+    const group = `/aws/lambda/${fixtureFunction('hello')}`;
+    const messages = await eventually(async () => {
+      const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: group }));
+      const found = events.map((e) => e.message!);
+      expect(found.some((m) => m.startsWith('REPORT RequestId: '))).toBe(true);
+      return events;
+    });
+    const [start, report] = [messages.find((e) => e.message!.startsWith('START '))!, messages.find((e) => e.message!.startsWith('REPORT '))!];
+    const requestId = /^START RequestId: (\S+) Version: \$LATEST$/.exec(start.message!)![1];
+    expect(messages.some((e) => e.message === `END RequestId: ${requestId}`)).toBe(true);
+    expect(report.message).toMatch(new RegExp(`^REPORT RequestId: ${requestId}\tDuration: \\d+\\.\\d{2} ms\tBilled Duration: \\d+ ms\tMemory Size: \\d+ MB\tMax Memory Used: \\d+ MB\tInit Duration: \\d+\\.\\d{2} ms\t$`));
+    expect(start.logStreamName).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+    expect(new Set(messages.map((e) => e.logStreamName))).toEqual(new Set([start.logStreamName]));
+  });
+
+  it('delivers a control message when a filter is created, then every event once, batched, gzipped and base64-encoded', async () => {
+    const group = `/test/subscriptions/${randomUUID()}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'stream-a' }));
+    await logs.send(new PutSubscriptionFilterCommand({ logGroupName: group, filterName: 'to-sink', filterPattern: '', destinationArn: `arn:aws:lambda:${cloud.region}:000000000000:function:${fixtureFunction('log-sink')}` }));
+    const now = Date.now();
+    const written = Array.from({ length: 50 }, (_, i) => ({ timestamp: now + i, message: `line ${i}` }));
+    await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'stream-a', logEvents: written }));
+
+    const deliveries = await eventually(async () => {
+      const found = await deliveriesOf(group);
+      expect([...found.keys()].filter((k) => k.startsWith('event#'))).toHaveLength(50);
+      return found;
+    });
+    expect((await deliveriesOf('log-sink#control')).get('control')?.deliveries).toBeGreaterThanOrEqual(1);
+    const events = [...deliveries.values()].filter((d) => d.id.startsWith('event#'));
+    expect(events.every((d) => d.deliveries === 1)).toBe(true);
+    const batches = [...deliveries.values()].filter((d) => d.id.startsWith('batch#'));
+    // Many events a delivery: 50 lines written at once leave in far fewer invocations.
+    expect(batches.length).toBeLessThanOrEqual(5);
+    const { events: stored = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: group }));
+    expect(new Set(events.map((d) => d.id.replace(/^event#/, '')))).toEqual(new Set(stored.map((e) => e.eventId)));
+  });
+
+  it('announces a new log group to the EventBridge rules that match it, and not while the rule is disabled', async () => {
+    const { Rules = [] } = await eventBridge.send(new ListRulesCommand({ NamePrefix: fixtureFunction('on-log-group-created') }));
+    expect(Rules).toHaveLength(1);
+    const rule = Rules[0]!.Name!;
+    const announced = `/fixture/${randomUUID()}`;
+    const unmatched = `/other/${randomUUID()}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: unmatched }));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: announced }));
+    await eventually(async () => expect((await deliveriesOf(`api-call#${announced}`)).get('CreateLogGroup')?.deliveries).toBe(1));
+
+    await eventBridge.send(new DisableRuleCommand({ Name: rule }));
+    const whileOff = `/fixture/${randomUUID()}`;
+    try {
+      await logs.send(new CreateLogGroupCommand({ logGroupName: whileOff }));
+    } finally {
+      await eventBridge.send(new EnableRuleCommand({ Name: rule }));
+    }
+    // Proven by what came after it: a group created once the rule is back on is delivered, and by
+    // then neither the unmatched group nor the one created while it was off ever was.
+    const after = `/fixture/${randomUUID()}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: after }));
+    await eventually(async () => expect((await deliveriesOf(`api-call#${after}`)).get('CreateLogGroup')?.deliveries).toBe(1));
+    expect((await deliveriesOf(`api-call#${whileOff}`)).size).toBe(0);
+    expect((await deliveriesOf(`api-call#${unmatched}`)).size).toBe(0);
   });
 });
 
