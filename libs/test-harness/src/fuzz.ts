@@ -6,6 +6,7 @@
 // shares the code under test passes whatever that code does.
 import fc from 'fast-check';
 import { redirectOutput } from '@yubl/logger';
+import { hasErrorShape } from './contract';
 import { testMode, weCall, type HttpAnswer, type HttpEndpoint } from './when';
 
 /** One random request, as it was sent. */
@@ -158,13 +159,6 @@ function paths(resource: string, known: string[]) {
 
 const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+\s*(?:;.*)?$/;
 const MAX_CALL_CHAIN_LENGTH = Number(process.env.MAX_CALL_CHAIN_LENGTH ?? 10);
-
-const hasErrorShape = (body: unknown): boolean => {
-  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-  return (
-    typeof body === 'object' && body !== null && Object.keys(body).length === 1 && typeof error?.code === 'string' && typeof error.message === 'string' && (error.details === undefined || Array.isArray(error.details))
-  );
-};
 
 /** What is wrong with the answer to a request, or undefined when nothing is. */
 export function verdict(request: FuzzRequest, answer: HttpAnswer, { rules = [], accepts = [200] }: Pick<FuzzOptions, 'rules' | 'accepts'>): string | undefined {
