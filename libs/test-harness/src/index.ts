@@ -6,4 +6,5 @@ export { logMatchers } from './matchers';
 export { invokeInLambdaRuntime, type RuntimeReport } from './lambda-runtime';
 export { weCall, weDeliver, testMode, type TestMode, type HttpEndpoint, type HttpCall, type HttpAnswer, type KinesisConsumer } from './when';
 export { aUser, bearer, follows, posts, type TestUser } from './users';
-export { fuzzEndpoint, type FuzzOptions } from './fuzz';
+export { fuzzEndpoint, verdict, jsonBody, bearerToken, apiKey, pageQuery, knownValue, type FuzzOptions, type FuzzRequest, type FuzzRule, type ContractSchema } from './fuzz';
+export { correlated, refused, hasErrorShape, ERROR_CODES } from './contract';

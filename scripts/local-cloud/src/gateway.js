@@ -41,7 +41,7 @@ function gatewayError(request, response, answer) {
     } catch {
       // not JSON: keep the code as the message
     }
-    sendJson(response, answer.statusCode, { error: { code, message } }, { 'x-correlation-id': request.headers['x-correlation-id'] ?? crypto.randomUUID() });
+    sendJson(response, answer.statusCode, { error: { code, message } }, { 'x-correlation-id': request.headers['x-correlation-id'] || crypto.randomUUID() });
   });
 }
 

@@ -48,9 +48,18 @@ export async function unfollow(store: RelationshipStore, caller: string, followe
   return store.unfollow(followerId, targetId);
 }
 
-export async function listPage(store: RelationshipStore, userId: string, direction: Direction, limit: number, start?: Record<string, unknown>) {
+/** The largest page each list gives: followers up to 1000, the page size the feed's fan-out reads (API.md). */
+export const MAX_PAGE: Record<Direction, number> = { followers: 1000, following: 100 };
+
+/**
+ * A page of `userId`'s list. A first page that is empty asks the users service whether the user
+ * exists (404 if not): anyone with a follower or a followee exists, so only then is it a question.
+ */
+export async function listPage(store: RelationshipStore, users: Users, userId: string, direction: Direction, limit: number, start?: Record<string, unknown>) {
   checkIds(userId);
-  return store.page(userId, direction, limit, start);
+  const page = await store.page(userId, direction, limit, start);
+  if (!start && page.items.length === 0 && !(await users.exists(userId))) throw new NotFoundError(`No user ${userId}`);
+  return page;
 }
 
 /** A cursor position a list of `userId`'s `direction` could have issued. */

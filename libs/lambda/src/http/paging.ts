@@ -1,14 +1,16 @@
 import { ValidationError } from '@yubl/errors';
 
-// Lists page with ?limit= (1-100, default 20) and an opaque ?cursor= the service issued (API.md).
+// Lists page with ?limit= (1-100 unless a list allows more, default 20) and an opaque ?cursor= the
+// service issued (API.md).
 // A cursor is the store's position, base64url JSON; one that does not decode into a position the
 // caller's list could have issued (checked by `valid`) is a 400, never a 500.
 
-export function pageLimit(raw: string | undefined, fallback = 20): number {
+/** The page size asked for: decimal digits from 1 to `max` (not `1e1`, ` 5` or `0x10`), else a 400. */
+export function pageLimit(raw: string | undefined, { fallback = 20, max = 100 }: { fallback?: number; max?: number } = {}): number {
   if (raw === undefined || raw === '') return fallback;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new ValidationError('limit must be a whole number from 1 to 100', [{ path: 'query.limit', message: 'out of range' }]);
+  const limit = /^\d{1,7}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(limit >= 1 && limit <= max)) {
+    throw new ValidationError(`limit must be a whole number from 1 to ${max}`, [{ path: 'query.limit', message: 'out of range' }]);
   }
   return limit;
 }

@@ -1,13 +1,16 @@
 import { decodeCursor, encodeCursor, httpHandler, ok, pageLimit } from '@yubl/lambda';
-import { isPositionOf, listPage, type Direction } from '../relationships';
+import { isPositionOf, listPage, MAX_PAGE, type Direction } from '../relationships';
 import { dynamoDbRelationshipStore } from '../store';
+import { usersOverHttp } from '../users-client';
 
 const store = dynamoDbRelationshipStore(process.env.RELATIONSHIPS_TABLE!);
+const users = usersOverHttp(process.env.API_BASE_URL!);
 
 const listOf = (direction: Direction) =>
   httpHandler(async ({ pathParameters, query }) => {
     const userId = pathParameters.id!;
-    const page = await listPage(store, userId, direction, pageLimit(query.limit), decodeCursor(query.cursor, isPositionOf(userId, direction)));
+    const limit = pageLimit(query.limit, { max: MAX_PAGE[direction] });
+    const page = await listPage(store, users, userId, direction, limit, decodeCursor(query.cursor, isPositionOf(userId, direction)));
     return ok({ items: page.items, nextCursor: encodeCursor(page.next) });
   });
 
