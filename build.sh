@@ -30,7 +30,10 @@ stack first) or from inside services/NAME (that project only), or pass --service
   ./build.sh package --stage S
   ./build.sh deploy  --stage S [--profile P] [--detach]     (--stage local: the local cloud)
   ./build.sh remove  --stage S [--profile P]
-  ./build.sh logs    --stage S --service NAME --function F [--profile P]
+  ./build.sh logs    --stage S --correlation-id ID [--since 15m] [--json]     (every line of one call chain)
+  ./build.sh logs    --stage S --service NAME [--function F] [--since 15m] [--follow] [--json]
+  ./build.sh logs replay --stage S                          (re-ships the log shipper's dead letters)
+  ./build.sh metrics --stage S [--name N] [--since 15m] [--json]
   ./build.sh config put --stage S SERVICE KEY VALUE [--encrypt]   (VALUE - reads stdin)
   ./build.sh config get --stage S SERVICE [KEY]
   ./build.sh stop                                           (stops a detached local cloud)
@@ -43,6 +46,7 @@ USAGE
 case "$1" in -h|--help|help) usage; exit 0 ;; esac
 COMMAND="$1"; shift
 STAGE=""; PROFILE=""; SERVICE=""; FUNCTION=""; DETACH=""; NODE_MAJOR=""; ENCRYPT=""; POSITIONAL=()
+OPS_ARGS=() # for logs and metrics: what to read, passed on to scripts/ops-cli.js
 while [ $# -gt 0 ]; do
   case "$1" in
     --stage|-s) STAGE="${2:?--stage needs a value}"; shift 2 ;;
@@ -52,6 +56,8 @@ while [ $# -gt 0 ]; do
     --node) NODE_MAJOR="${2:?--node needs a value}"; shift 2 ;;
     --detach) DETACH=1; shift ;;
     --encrypt) ENCRYPT=1; shift ;;
+    --correlation-id|--since|--name) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --follow|--json) OPS_ARGS+=("$1"); shift ;;
     -h|--help) usage; exit 0 ;;
     -) POSITIONAL+=("$1"); shift ;;
     -*) die "unknown option '$1' (see ./build.sh --help)" ;;
@@ -285,11 +291,15 @@ case "$COMMAND" in
     done
     ;;
 
-  logs)
+  logs|metrics)
     need_stage; ensure_deps
-    [ -n "$SERVICE" ] && [ -n "$FUNCTION" ] || die "logs needs --service NAME and --function NAME"
-    [ "$STAGE" != local ] || die "the local cloud prints every function's lines itself (see .local/local-cloud.log when detached)"
-    sls "services/$SERVICE" logs --function "$FUNCTION" --stage "$STAGE" --aws-profile "$(aws_profile)" --tail
+    [ "$STAGE" = local ] || export AWS_PROFILE="$(aws_profile)"
+    verb="$COMMAND"
+    if [ "$COMMAND" = logs ] && [ "${POSITIONAL[0]:-}" = replay ]; then verb=replay; fi
+    # Inside services/NAME, logs reads that service's lines.
+    if [ "$verb" = logs ] && [ -n "$SERVICE" ]; then OPS_ARGS+=(--service "$SERVICE"); fi
+    if [ -n "$FUNCTION" ]; then OPS_ARGS+=(--function "$FUNCTION"); fi
+    node scripts/ops-cli.js "$verb" --stage "$STAGE" ${OPS_ARGS[@]+"${OPS_ARGS[@]}"}
     ;;
 
   config)
@@ -319,6 +329,6 @@ case "$COMMAND" in
     ;;
 
   *)
-    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, config, stop, bench; ./build.sh --help)"
+    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, metrics, config, stop, bench; ./build.sh --help)"
     ;;
 esac
