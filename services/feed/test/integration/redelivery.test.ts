@@ -82,17 +82,16 @@ async function distributionsPublished(yublId: string): Promise<Distribution[]> {
   return seen.filter((d) => d.yubl.id === yublId);
 }
 
-/** `count` followers of `author`: ids with tokens of their own, following through the gateway. */
+/**
+ * `count` followers of `author`: ids with tokens of their own, following through the gateway one
+ * at a time (one warm follow function: ten cold ones at once can time out loading their config).
+ */
 async function followersOf(author: { id: string }, count: number): Promise<string[]> {
   const secret = await localJwtSecret(cloud);
   const ids = Array.from({ length: count }, () => randomUUID());
-  for (let i = 0; i < ids.length; i += 10) {
-    await Promise.all(
-      ids.slice(i, i + 10).map(async (id) => {
-        const response = await fetch(`${cloud.baseUrl}/users/${id}/following/${author.id}`, { method: 'PUT', headers: { authorization: `Bearer ${await signToken(id, secret)}` } });
-        expect(response.status).toBe(204);
-      }),
-    );
+  for (const id of ids) {
+    const response = await fetch(`${cloud.baseUrl}/users/${id}/following/${author.id}`, { method: 'PUT', headers: { authorization: `Bearer ${await signToken(id, secret)}` } });
+    expect(response.status).toBe(204);
   }
   return ids;
 }
