@@ -27,25 +27,54 @@ export interface Followers {
 }
 
 /**
- * Sends a posted yubl to the author and every follower, one `send` per page of followers. The
- * author's own feed rides with the first page. Pages come one after another (each needs the last
- * one's cursor), so each page is sent while the next is fetched; any failed send fails the whole
- * distribution, to be retried (feed writes are idempotent).
+ * The pages of a distribution already published, by the id of the event that asked for it: a
+ * redelivered event (Kinesis retries, the outbox relay; API.md: at least once) publishes none twice.
  */
-export async function distribute(yubl: Yubl, followers: Followers, send: (batch: Distribution) => Promise<void>): Promise<number> {
+export interface PublishedPages {
+  /** the numbers of the pages of this event's distribution published so far */
+  of(eventId: string): Promise<Set<number>>;
+  /** records that page `page` of this event's distribution was published; recording it twice is harmless */
+  record(eventId: string, page: number): Promise<void>;
+}
+
+export interface DistributionParts {
+  followers: Followers;
+  published: PublishedPages;
+  send: (batch: Distribution) => Promise<void>;
+}
+
+/**
+ * Sends a posted yubl to the author and every follower, one `send` per page of followers, skipping
+ * the pages an earlier delivery of the same event sent. The author's own feed rides with the first
+ * page. Pages come one after another (each needs the last one's cursor), so each page is sent
+ * while the next is fetched; any failed send fails the whole distribution, to be retried, and the
+ * pages sent before it are not sent again.
+ * A page is recorded only once it was sent, so none is lost: after a crash between sending a page
+ * and recording it, the retry sends that page again, which add-to-feed makes harmless (a feed
+ * entry written twice is one entry). Pages are numbered in the order read: a follow or unfollow
+ * between two deliveries can move a few followers across a page boundary the retry skips.
+ */
+export async function distribute(eventId: string, yubl: Yubl, { followers, published, send }: DistributionParts): Promise<{ recipients: number; pagesSkipped: number }> {
+  const sentBefore = await published.of(eventId);
   let cursor: string | undefined;
-  let first = true;
-  let sent = 0;
+  let page = 0;
+  let recipients = 0;
+  let pagesSkipped = 0;
   const sending: Promise<void>[] = [];
   let pagingError: unknown;
   try {
     do {
-      const page = await followers.page(yubl.authorId, cursor);
-      const followerIds = first ? [yubl.authorId, ...page.userIds] : page.userIds;
-      if (followerIds.length > 0) sending.push(send({ yubl, followerIds }));
-      sent += followerIds.length;
-      first = false;
-      cursor = page.nextCursor ?? undefined;
+      const { userIds, nextCursor } = await followers.page(yubl.authorId, cursor);
+      const followerIds = page === 0 ? [yubl.authorId, ...userIds] : userIds;
+      const thisPage = page;
+      if (sentBefore.has(thisPage)) {
+        pagesSkipped += 1;
+      } else if (followerIds.length > 0) {
+        sending.push(send({ yubl, followerIds }).then(() => published.record(eventId, thisPage)));
+        recipients += followerIds.length;
+      }
+      page += 1;
+      cursor = nextCursor ?? undefined;
     } while (cursor);
   } catch (error) {
     pagingError = error;
@@ -55,7 +84,7 @@ export async function distribute(yubl: Yubl, followers: Followers, send: (batch:
   if (pagingError) throw pagingError;
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  return sent;
+  return { recipients, pagesSkipped };
 }
 
 export async function getFeedYubl(store: FeedStore, userId: string, yublId: string): Promise<Yubl> {

@@ -1,9 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { FeedStore, Yubl } from './feed';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { FeedStore, PublishedPages, Yubl } from './feed';
 
 const BATCH = 25; // BatchWriteItem's limit
 const MAX_ATTEMPTS = 8;
+// A record of a published page outlives every redelivery of its event: the yubls stream keeps a
+// record 24 h, and the outbox relay republishes within minutes. DynamoDB's TTL then removes it.
+const PUBLISHED_PAGE_LIFETIME_SECONDS = 7 * 24 * 3600;
 
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** attempt, 1_000) * (0.5 + Math.random() / 2)));
 
@@ -38,6 +41,41 @@ export function dynamoDbFeedStore(table: string, client = DynamoDBDocumentClient
     async get(userId, yublId) {
       const { Item } = await client.send(new GetCommand({ TableName: table, Key: { userId, yublId } }));
       return Item?.yubl as Yubl | undefined;
+    },
+  };
+}
+
+// One item per published page: (event id, page number). A redelivery reads the event's partition
+// once, strongly consistent, so that a page recorded just before a crash is seen.
+export function dynamoDbPublishedPages(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): PublishedPages {
+  return {
+    async of(eventId) {
+      const pages = new Set<number>();
+      let start: Record<string, unknown> | undefined;
+      do {
+        const { Items = [], LastEvaluatedKey } = await client.send(
+          new QueryCommand({ TableName: table, KeyConditionExpression: 'eventId = :e', ExpressionAttributeValues: { ':e': eventId }, ProjectionExpression: '#p', ExpressionAttributeNames: { '#p': 'page' }, ConsistentRead: true, ExclusiveStartKey: start }),
+        );
+        for (const item of Items) pages.add(item.page as number);
+        start = LastEvaluatedKey;
+      } while (start);
+      return pages;
+    },
+    async record(eventId, page) {
+      const now = Date.now();
+      try {
+        // The first record stands: its publishedAt says when the page first went out.
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: { eventId, page, publishedAt: new Date(now).toISOString(), expiresAt: Math.floor(now / 1000) + PUBLISHED_PAGE_LIFETIME_SECONDS },
+            ConditionExpression: 'attribute_not_exists(eventId)',
+          }),
+        );
+      } catch (error) {
+        // A concurrent delivery of the same event published and recorded this page too.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     },
   };
 }

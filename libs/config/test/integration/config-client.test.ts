@@ -29,6 +29,7 @@ let proxy: Server;
 let proxyUrl: string;
 let down = false;
 const requests = new Map<string, number>(); // path -> how often the config service was asked
+// Every line written while this file runs, kept until its end: the last test reads them all.
 let logs: CapturedLogs;
 const clients: ConfigClient[] = [];
 
@@ -46,17 +47,16 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   process.env.AWS_REGION = cloud.region;
+  logs = captureLogs();
 });
 
 beforeEach(() => {
   down = false;
-  logs = captureLogs();
 });
-
-afterEach(() => logs.restore());
 
 afterAll(async () => {
   for (const client of clients) client.stop();
+  logs.restore();
   proxy.closeAllConnections();
   await new Promise((resolve) => proxy.close(resolve));
 });
@@ -154,7 +154,10 @@ describe('the config client', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  // Last in the file: by now every test above has written all it will, background refreshes included.
   it('wrote no plaintext secret to any log line', () => {
+    expect(plaintexts.length).toBeGreaterThan(0);
+    expect(logs.lines.length).toBeGreaterThan(0); // the capture did see the file's lines
     const everything = `${localCloudLog()}\n${logs.text()}`;
     for (const plaintext of plaintexts) expect(everything).not.toContain(plaintext);
   });

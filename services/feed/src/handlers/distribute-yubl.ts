@@ -5,12 +5,17 @@ import { asEnvelope } from '@yubl/events';
 import { kinesisHandler } from '@yubl/lambda';
 import { log } from '@yubl/logger';
 import { count } from '@yubl/metrics';
-import { distribute, YublSchema } from '../feed';
+import { distribute, YublSchema, type Distribution } from '../feed';
 import { followersOverHttp } from '../followers-client';
+import { dynamoDbPublishedPages } from '../store';
 
 const sns = forwardCorrelation(new SNSClient({}));
 const topicArn = process.env.FEED_DISTRIBUTION_TOPIC_ARN!;
 const followers = followersOverHttp(process.env.API_BASE_URL!);
+const published = dynamoDbPublishedPages(process.env.DISTRIBUTIONS_TABLE!);
+const send = async (batch: Distribution) => {
+  await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(batch) }));
+};
 
 export const handler = kinesisHandler(async (data) => {
   const event = asEnvelope(data);
@@ -21,9 +26,7 @@ export const handler = kinesisHandler(async (data) => {
     return;
   }
   const { yubl } = parsed.output;
-  const recipients = await distribute(yubl, followers, async (batch) => {
-    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(batch) }));
-  });
-  log.info('yubl distributed', { yublId: yubl.id, recipients });
+  const { recipients, pagesSkipped } = await distribute(event.id, yubl, { followers, published, send });
+  log.info('yubl distributed', { yublId: yubl.id, eventId: event.id, recipients, pagesSkipped });
   count('feed.distributed', recipients);
 });

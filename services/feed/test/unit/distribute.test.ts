@@ -1,4 +1,4 @@
-import { distribute, type Followers, type Yubl } from '../../src/feed';
+import { distribute, type Distribution, type Followers, type PublishedPages, type Yubl } from '../../src/feed';
 
 const yubl: Yubl = { id: 'y1', authorId: 'author', text: 'hi', postedAt: '2026-01-01T00:00:00.000Z' };
 
@@ -17,29 +17,72 @@ const followersOf = (ids: string[], size: number): Followers & { asked: (string 
   };
 };
 
+/** Published pages kept in memory, every record written down as `eventId#page`. */
+const publishedPages = (): PublishedPages & { records: string[] } => {
+  const records: string[] = [];
+  return {
+    records,
+    async of(eventId) {
+      return new Set(records.filter((r) => r.startsWith(`${eventId}#`)).map((r) => Number(r.split('#')[1])));
+    },
+    async record(eventId, page) {
+      records.push(`${eventId}#${page}`);
+    },
+  };
+};
+
+/** A send that writes down each batch's follower ids. */
+const recorder = () => {
+  const sent: string[][] = [];
+  return { sent, send: async (batch: Distribution) => void sent.push(batch.followerIds) };
+};
+
 describe('distributing a yubl', () => {
-  it('sends one batch per page of followers, the author`s own feed with the first', async () => {
+  it('sends one batch per page of followers, the author`s own feed with the first, and records each page sent', async () => {
     const followers = followersOf(['f1', 'f2', 'f3', 'f4', 'f5'], 2);
-    const sent: string[][] = [];
-    expect(await distribute(yubl, followers, async (batch) => void sent.push(batch.followerIds))).toBe(6);
+    const published = publishedPages();
+    const { sent, send } = recorder();
+    expect(await distribute('e1', yubl, { followers, published, send })).toEqual({ recipients: 6, pagesSkipped: 0 });
     expect(sent).toEqual([['author', 'f1', 'f2'], ['f3', 'f4'], ['f5']]);
     expect(followers.asked).toEqual([undefined, '2', '4']);
+    expect(published.records.sort()).toEqual(['e1#0', 'e1#1', 'e1#2']);
   });
 
   it('still reaches the author when there are no followers', async () => {
-    const sent: string[][] = [];
-    await distribute(yubl, followersOf([], 100), async (batch) => void sent.push(batch.followerIds));
+    const { sent, send } = recorder();
+    await distribute('e1', yubl, { followers: followersOf([], 100), published: publishedPages(), send });
     expect(sent).toEqual([['author']]);
   });
 
-  it('fails when a send fails, after every send has settled', async () => {
+  it('sends nothing again when the same event is delivered twice', async () => {
+    const followers = followersOf(['f1', 'f2', 'f3'], 2);
+    const published = publishedPages();
+    const { sent, send } = recorder();
+    await distribute('e1', yubl, { followers, published, send });
+    expect(await distribute('e1', yubl, { followers, published, send })).toEqual({ recipients: 0, pagesSkipped: 2 });
+    expect(sent).toEqual([['author', 'f1', 'f2'], ['f3']]);
+    // another event is distributed in full
+    await distribute('e2', yubl, { followers, published, send });
+    expect(sent).toHaveLength(4);
+  });
+
+  it('fails when a send fails, after every send has settled, and on the retry sends only the pages not sent', async () => {
     let settled = 0;
-    const send = async (batch: { followerIds: string[] }) => {
+    let snsIsDown = true;
+    const sent: string[][] = [];
+    const send = async (batch: Distribution) => {
       await new Promise((resolve) => setImmediate(resolve));
       settled += 1;
-      if (batch.followerIds.includes('f3')) throw new Error('SNS is down');
+      if (snsIsDown && batch.followerIds.includes('f3')) throw new Error('SNS is down');
+      sent.push(batch.followerIds);
     };
-    await expect(distribute(yubl, followersOf(['f1', 'f2', 'f3', 'f4'], 2), send)).rejects.toThrow('SNS is down');
+    const followers = followersOf(['f1', 'f2', 'f3', 'f4'], 2);
+    const published = publishedPages();
+    await expect(distribute('e1', yubl, { followers, published, send })).rejects.toThrow('SNS is down');
     expect(settled).toBe(2);
+    expect(published.records).toEqual(['e1#0']); // the failed page is not recorded
+    snsIsDown = false;
+    expect(await distribute('e1', yubl, { followers, published, send })).toEqual({ recipients: 2, pagesSkipped: 1 });
+    expect(sent).toEqual([['author', 'f1', 'f2'], ['f3', 'f4']]);
   });
 });

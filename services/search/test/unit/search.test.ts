@@ -1,18 +1,27 @@
-import { entriesFor, searchUsers, type IndexEntry, type SearchIndex } from '../../src/search';
+import { entriesFor, indexUser, searchUsers, type IndexEntry, type SearchIndex } from '../../src/search';
 
 const user = { id: 'u1', username: 'ann_lee', firstName: 'Ann', lastName: 'Lee', joinedAt: '2026-01-01T00:00:00.000Z' };
 
-/** The index as a sorted list, queried the way the table is: a bucket, then a key prefix. */
-const inMemoryIndex = (): SearchIndex => {
+/**
+ * The index as a plain list of every entry ever put, answering a query as the table does: one
+ * bucket, keys by prefix, in key order. It removes no duplicate itself: whatever de-duplication a
+ * search needs is the domain code's, and `keys()` shows what a put twice would leave in the table.
+ */
+const inMemoryIndex = () => {
   const entries: IndexEntry[] = [];
-  return {
+  const index: SearchIndex & { keys(): Set<string> } = {
     async put(added) {
-      for (const entry of added) if (!entries.some((e) => e.bucket === entry.bucket && e.sk === entry.sk)) entries.push(entry);
+      entries.push(...added);
     },
     async prefix(bucket, prefix, limit) {
-      return entries.filter((e) => e.bucket === bucket && e.sk.startsWith(prefix)).slice(0, limit);
+      return entries
+        .filter((e) => e.bucket === bucket && e.sk.startsWith(prefix))
+        .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
+        .slice(0, limit);
     },
+    keys: () => new Set(entries.map((e) => `${e.bucket}/${e.sk}`)),
   };
+  return index;
 };
 
 describe('the search index', () => {
@@ -24,13 +33,20 @@ describe('the search index', () => {
     ]);
   });
 
-  it('finds a user once, whichever names match, whatever the case', async () => {
+  it('finds a user once, whichever names match, whatever the case, when the index holds their entries twice', async () => {
     const index = inMemoryIndex();
-    await index.put(entriesFor(user));
-    await index.put(entriesFor(user)); // indexed twice
+    await indexUser(index, user);
+    await indexUser(index, user); // a redelivered user-joined
     expect(await searchUsers(index, 'AN')).toEqual([user]);
     expect(await searchUsers(index, 'le')).toEqual([user]);
     expect(await searchUsers(index, 'bob')).toEqual([]);
+  });
+
+  it('indexes a user twice under the same keys, so that the table keeps one entry per name', async () => {
+    const index = inMemoryIndex();
+    await indexUser(index, user);
+    await indexUser(index, user);
+    expect(index.keys()).toEqual(new Set(['a/ann_lee#u1#username', 'a/ann#u1#firstName', 'l/lee#u1#lastName']));
   });
 
   it('refuses an empty or over-long query', async () => {
