@@ -8,6 +8,7 @@ const project = {
   functions: [
     { logicalId: 'GetDashfeed', name: 'feed-dev-get-feed', stream: false, errors: false },
     { logicalId: 'DistributeDashyubl', name: 'feed-dev-distribute-yubl', stream: true, errors: true },
+    { logicalId: 'AddDashtoDashfeed', name: 'feed-dev-add-to-feed', stream: false, errors: true },
   ],
   queues: [{ logicalId: 'DistributeFailuresQueue', name: 'feed-distribute-failures-dev' }],
 };
@@ -22,6 +23,7 @@ describe('the alarms of a project', () => {
       ApiGatewayLatencyP99Alarm: ['AWS/ApiGateway', 'Latency', 'p99', 1000],
       DistributeDashyublIteratorAgeAlarm: ['AWS/Lambda', 'IteratorAge', 'Maximum', 60000],
       DistributeDashyublErrorsAlarm: ['AWS/Lambda', 'Errors', 'Sum', 1],
+      AddDashtoDashfeedErrorsAlarm: ['AWS/Lambda', 'Errors', 'Sum', 1],
       DistributeFailuresQueueMessagesAlarm: ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum', 1],
     });
   });

@@ -1,5 +1,5 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  CloudWatchLogsClient,
   DescribeLogGroupsCommand,
   DescribeSubscriptionFiltersCommand,
   LimitExceededException,

@@ -24,7 +24,7 @@ describe('a _bulk answer', () => {
   });
 
   it('for the whole request (no answer, 429, 5xx) retries every item; another 4xx refuses every one', () => {
-    for (const status of [0, 429, 502]) expect(readBulkAnswer(docs, { status }).retry).toHaveLength(5);
+    for (const status of [0, 429, 500, 502]) expect(readBulkAnswer(docs, { status }).retry).toHaveLength(5);
     const refused = readBulkAnswer(docs, { status: 413 });
     expect([refused.stored, refused.retry.length, refused.refused.length]).toEqual([0, 0, 5]);
   });
