@@ -1,0 +1,67 @@
+// The central store's documents (API.md "Log lines and metrics"): one per log line, the line's own
+// fields plus @timestamp, logGroup, logStream and function; the log event id is the document id,
+// so a payload delivered twice stores each line once.
+
+import type { LogLine } from './log-lines';
+
+export interface LogEvent {
+  id: string;
+  timestamp: number;
+  message: string;
+}
+
+export interface LogSource {
+  stage: string;
+  logGroup: string;
+  logStream: string;
+}
+
+/** A document as it is indexed, and as it travels through the dead-letter queue. */
+export interface StoredDocument {
+  index: string;
+  id: string;
+  document: Record<string, unknown>;
+}
+
+const LAMBDA_GROUP_PREFIX = '/aws/lambda/';
+
+/** One index a day (UTC) per stage: old days are dropped whole, and a day's mapping stands alone. */
+export function indexName(stage: string, timestampMs: number): string {
+  const day = new Date(timestampMs).toISOString().slice(0, 10).replaceAll('-', '.');
+  return `logs-${stage}-${day}`;
+}
+
+/** The function whose log group this is, or the group's own name for any other group. */
+export function functionOfGroup(logGroup: string): string {
+  return logGroup.startsWith(LAMBDA_GROUP_PREFIX) ? logGroup.slice(LAMBDA_GROUP_PREFIX.length) : logGroup;
+}
+
+function lineFields(line: LogLine): Record<string, unknown> {
+  switch (line.kind) {
+    case 'json':
+      return line.fields;
+    case 'metric':
+      return { message: line.text, type: 'metric', metric: line.metric };
+    case 'report':
+      return { message: line.text, type: 'REPORT', awsRequestId: line.report.requestId, report: line.report };
+    case 'start':
+    case 'end':
+      return { message: line.text, type: line.kind.toUpperCase(), awsRequestId: line.requestId };
+    case 'text':
+      return { message: line.text, ...(line.level ? { level: line.level } : {}), ...(line.requestId ? { awsRequestId: line.requestId } : {}) };
+  }
+}
+
+export function toDocument(event: LogEvent, line: LogLine, source: LogSource): StoredDocument {
+  return {
+    index: indexName(source.stage, event.timestamp),
+    id: event.id,
+    document: {
+      ...lineFields(line),
+      '@timestamp': new Date(event.timestamp).toISOString(),
+      logGroup: source.logGroup,
+      logStream: source.logStream,
+      function: functionOfGroup(source.logGroup),
+    },
+  };
+}
