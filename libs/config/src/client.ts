@@ -32,6 +32,8 @@ export class ConfigUnavailableError extends Error {
   }
 }
 
+const RELOAD_INTERVAL_MS = 1_000;
+
 interface Loaded {
   version: number;
   value: string;
@@ -45,7 +47,10 @@ interface Loaded {
  * - a refresh runs in the background every refreshSeconds with jitter, on a timer that never keeps
  *   the event loop alive;
  * - when the config service fails, the last value is served with a warning, up to maxStaleSeconds;
- * - get() fails, clearly, only for a value that was never loaded (or is older than that).
+ * - a value whose first load failed (the config service slow or down while the function started)
+ *   is loaded again by the next get(), one attempt at a time and at most one a second, rather than
+ *   failing every request until the next background refresh;
+ * - get() fails, clearly, only for a value that could not be loaded (or is older than that).
  */
 export function createConfigClient(options: ConfigClientOptions): ConfigClient {
   const {
@@ -61,6 +66,9 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
   const lastError = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  // name -> the load a get() started for a value never loaded, and when the last one ended
+  const reloading = new Map<string, Promise<void>>();
+  const lastReload = new Map<string, number>();
 
   async function decrypt(entry: ConfigEntry): Promise<string> {
     kms ??= new KMSClient({});
@@ -108,10 +116,24 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
 
   const ready = Promise.all(keys.map(load)).then(schedule);
 
+  /** One more try at a value that was never loaded: shared by concurrent gets, once a second at most. */
+  function reload(name: string): Promise<void> {
+    const inFlight = reloading.get(name);
+    if (inFlight) return inFlight;
+    if (Date.now() - (lastReload.get(name) ?? 0) < RELOAD_INTERVAL_MS) return Promise.resolve();
+    const attempt = load(name).finally(() => {
+      reloading.delete(name);
+      lastReload.set(name, Date.now());
+    });
+    reloading.set(name, attempt);
+    return attempt;
+  }
+
   return {
     async get(name) {
       if (!keys.includes(name)) throw new ConfigUnavailableError(`config value ${name} was not declared in createConfigClient({ keys })`);
       await ready;
+      if (!loaded.has(name)) await reload(name);
       const value = loaded.get(name);
       if (!value) throw new ConfigUnavailableError(`config value ${name} has never been loaded: ${lastError.get(name) ?? 'unknown reason'}`);
       const ageSeconds = (Date.now() - value.loadedAt) / 1000;

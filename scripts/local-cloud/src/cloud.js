@@ -287,14 +287,14 @@ async function startCloud({
     }
 
     // 5. One serverless-offline per service.
-    const offlines = services.map(({ project, ports: servicePorts, functionEnv }) => {
+    const offlines = services.map(({ project, ports: servicePorts, functionEnv, routes }) => {
       const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
       // Every line a function writes lands in its log group, a stream per worker, as on Lambda.
       const functionLine = (functionKey, stream, line) => {
         const fn = functionsByKey.get(`${project.name}/${functionKey}`);
         if (fn) logs.writeFunctionLine(fn.name, stream, line);
       };
-      const offline = startOffline({ project, stage, region, ports: servicePorts, env, write, functionLine });
+      const offline = startOffline({ project, stage, region, ports: servicePorts, env, write, functionLine, serving: routes.length > 0 });
       children.push({ pid: offline.pid });
       stoppers.push(() => offline.stop());
       return offline;

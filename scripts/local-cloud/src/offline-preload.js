@@ -9,7 +9,10 @@
 //    Differences from AWS: "Init Duration" is the worker thread's start-up until it is online (the
 //    handler module's own load falls into the first Duration, where AWS counts it as init), and
 //    "Max Memory Used" is the serverless-offline process's resident set, shared by its workers.
-// 3. Environment variables whose value is a CloudFormation intrinsic (`Ref: HopsTopic`) get the
+// 3. serverless-offline is not shown `schedule` events: the local cloud's EventBridge runs them
+//    (src/eventbridge.js), with Lambda's asynchronous semantics and rules DisableRule can switch
+//    off; two schedulers would run every scheduled function twice.
+// 4. Environment variables whose value is a CloudFormation intrinsic (`Ref: HopsTopic`) get the
 //    value the local cloud rendered for them (serverless-offline would pass the logical id), from
 //    LOCAL_CLOUD_FUNCTION_ENV: {"functionKey": {"NAME": "value"}}.
 
@@ -80,6 +83,14 @@ class LabelledWorker extends Worker {
     const lambdaContext = { ...context, logGroupName: `/aws/lambda/${functionName}`, logStreamName: this.stream };
     return super.postMessage({ ...message, context: lambdaContext, port: port2 }, [port2]);
   }
+}
+
+if (workerThreads.isMainThread) {
+  const Service = require(require.resolve('serverless/lib/classes/service.js', { paths: [process.cwd(), __dirname] }));
+  const allEvents = Service.prototype.getAllEventsInFunction;
+  Service.prototype.getAllEventsInFunction = function withoutSchedules(functionKey) {
+    return (allEvents.call(this, functionKey) ?? []).filter((event) => !event.schedule);
+  };
 }
 
 workerThreads.Worker = LabelledWorker;

@@ -35,7 +35,7 @@ async function waitForPorts(name, process, portList, timeoutMs) {
  * `functionLine(functionKey, stream, line)` gets every line a function (or Lambda's platform, for
  * it) wrote, for its log group; every line also goes to `write`, labelled.
  */
-function startOffline({ project, stage, region, ports, env, write, functionLine = () => {} }) {
+function startOffline({ project, stage, region, ports, env, write, functionLine = () => {}, serving = true }) {
   const label = (line) => {
     // offline-preload.js marks a function's lines with "λ <function>\t<log stream>\t".
     const fn = /^λ ([^\t]+)\t([^\t]+)\t(.*)$/s.exec(line);
@@ -60,7 +60,8 @@ function startOffline({ project, stage, region, ports, env, write, functionLine 
   return {
     pid: offline.child.pid,
     stop: () => offline.stop(),
-    ready: (timeoutMs = 120_000) => waitForPorts(`${project.name}: serverless-offline`, offline, [ports.http, ports.lambda], timeoutMs),
+    // A service with no HTTP events has no HTTP server to wait for (serverless-offline opens none).
+    ready: (timeoutMs = 120_000) => waitForPorts(`${project.name}: serverless-offline`, offline, serving ? [ports.http, ports.lambda] : [ports.lambda], timeoutMs),
   };
 }
 

@@ -125,6 +125,21 @@ describe('the config client', () => {
     await expect(client([missing]).get(missing)).rejects.toThrow(new RegExp(`${missing} has never been loaded: .*404`));
   });
 
+  it('loads a value whose first load failed on a later get, without waiting for the refresh', async () => {
+    const svc = service();
+    await write(svc, 'flag', 'on', false);
+    down = true;
+    // No background refresh within this test: only a get can load it.
+    const config = client([`${svc}/flag`], { refreshSeconds: 3600 });
+    await expect(config.get(`${svc}/flag`)).rejects.toThrow(/has never been loaded: .*503/);
+    down = false;
+    await eventually(async () => expect(await config.get(`${svc}/flag`)).toBe('on'), { timeout: 3_000, interval: 200 });
+    // Once loaded, gets are served from memory: no request per get.
+    const asked = requests.get(`/config/${svc}/flag`);
+    for (let i = 0; i < 5; i += 1) await config.get(`${svc}/flag`);
+    expect(requests.get(`/config/${svc}/flag`)).toBe(asked);
+  });
+
   it('fails clearly for a value whose ciphertext was tampered with', async () => {
     const svc = service();
     const stored = await write(svc, 'key', `tamper-${randomUUID()}`, true);
