@@ -4,6 +4,7 @@
 // protocols differ: X-Amz-Target names the JSON services, SNS speaks form-encoded query.
 
 const http = require('node:http');
+const zlib = require('node:zlib');
 const { AwsError } = require('./aws-errors');
 
 // SQS's JSON protocol keeps its query-era error codes in a header the SDK reads.
@@ -13,12 +14,21 @@ function readBody(request) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      // The SDK gzips large bodies of operations that allow it (CloudWatch's PutMetricData).
+      const gzipped = /gzip/i.test(request.headers['content-encoding'] ?? '');
+      try {
+        resolve((gzipped ? zlib.gunzipSync(body) : body).toString('utf8'));
+      } catch {
+        resolve(body.toString('utf8')); // not gzip after all: answered as a body that is not JSON
+      }
+    });
     request.on('error', reject);
   });
 }
 
-function createAwsEndpoint({ kms, sqs, sns, log }) {
+function createAwsEndpoint({ kms, sqs, sns, cloudwatch, log }) {
   async function answerJson(response, service, target, text) {
     const json = { 'content-type': 'application/x-amz-json-1.1' };
     try {
@@ -37,7 +47,7 @@ function createAwsEndpoint({ kms, sqs, sns, log }) {
         error = new AwsError('InternalFailure', 'The emulator failed', { status: 500, fault: 'Receiver' });
       }
       const headers = { ...json };
-      if (service === sqs) headers['x-amzn-query-error'] = `${error.code};${error.fault}`;
+      if (service === sqs || service === cloudwatch) headers['x-amzn-query-error'] = `${error.code};${error.fault}`;
       response.writeHead(error.status, headers).end(JSON.stringify({ __type: SQS_JSON_TYPES[error.code] ?? error.code, message: error.message }));
     }
   }
@@ -47,6 +57,8 @@ function createAwsEndpoint({ kms, sqs, sns, log }) {
     const target = request.headers['x-amz-target'] ?? '';
     if (target.startsWith('TrentService.')) return answerJson(response, kms, target, text);
     if (target.startsWith('AmazonSQS.')) return answerJson(response, sqs, target, text);
+    // CloudWatch metrics (cloudwatch.js): JSON 1.0 with query-compatible errors, as SQS.
+    if (target.startsWith('GraniteServiceVersion20100801.') && cloudwatch) return answerJson(response, cloudwatch, target, text);
     if (request.method === 'POST' && /x-www-form-urlencoded/.test(request.headers['content-type'] ?? '')) {
       const { status, body } = sns.handle(text);
       return response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
