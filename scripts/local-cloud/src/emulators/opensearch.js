@@ -399,14 +399,12 @@ function createStore({ now }) {
     for (const part of parts) {
       const exclude = part.startsWith('-') && names.size > 0;
       const name = exclude ? part.slice(1) : part;
-      if (name.includes('*')) {
-        const pattern = new RegExp(`^${name.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-        for (const known of indices.keys()) if (pattern.test(known)) (exclude ? names.delete(known) : names.add(known));
-      } else if (indices.has(name)) {
-        if (exclude) names.delete(name);
-        else names.add(name);
-      } else if (!ignoreUnavailable && !exclude) {
-        throw indexNotFound(name);
+      const pattern = new RegExp(`^${name.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      const named = [...indices.keys()].filter((known) => pattern.test(known));
+      if (named.length === 0 && !name.includes('*') && !ignoreUnavailable && !exclude) throw indexNotFound(name);
+      for (const known of named) {
+        if (exclude) names.delete(known);
+        else names.add(known);
       }
     }
     return [...names].sort().map((name) => indices.get(name));

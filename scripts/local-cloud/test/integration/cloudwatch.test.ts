@@ -89,6 +89,8 @@ describe('PutMetricData and GetMetricData', () => {
     const error = await cloudwatch.send(new PutMetricDataCommand({ Namespace, MetricData: datums(1001) })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(InvalidParameterValueException);
     expect(error).toMatchObject({ message: expect.stringMatching(/must not have a size greater than 1000/), $metadata: { httpStatusCode: 400 } });
+    // the query-era code and fault, which callers of a query-compatible service may read, ride in x-amzn-query-error
+    expect(error).toMatchObject({ Error: { Code: 'InvalidParameterValue', Type: 'Sender' } });
     expect((await cloudwatch.send(new ListMetricsCommand({ Namespace }))).Metrics).toEqual([]);
     await cloudwatch.send(new PutMetricDataCommand({ Namespace, MetricData: datums(1000) }));
   });

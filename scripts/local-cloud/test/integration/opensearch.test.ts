@@ -153,7 +153,7 @@ describe('_search and _count', () => {
   });
 
   it('sorts on several fields, pages with size, from and search_after', async () => {
-    const sort = [{ 'function.keyword': 'asc' }, { duration: { order: 'desc' } }];
+    const sort: Record<string, { order: 'asc' | 'desc' }>[] = [{ 'function.keyword': { order: 'asc' } }, { duration: { order: 'desc' } }];
     const first = await client.search({ index: `${logs}-day*`, body: { sort, size: 2 } });
     expect(ids(first)).toEqual(['3', '2']);
     const next = await client.search({ index: `${logs}-day*`, body: { sort, size: 2, search_after: bodyOf(first).hits.hits[1].sort } });
