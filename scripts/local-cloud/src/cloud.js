@@ -12,7 +12,9 @@ const { createClients } = require('./aws-clients');
 const { spawnNode, killGroup, alive } = require('./children');
 const { createDestinations } = require('./destinations');
 const { createAwsEndpoint } = require('./emulators/aws-endpoint');
+const { createCloudWatch } = require('./emulators/cloudwatch');
 const { createKms } = require('./emulators/kms');
+const { createOpenSearch } = require('./emulators/opensearch');
 const { createSns } = require('./emulators/sns');
 const { createSqs } = require('./emulators/sqs');
 const { createAsyncInvoker } = require('./functions');
@@ -153,7 +155,11 @@ async function startCloud({
       sns: `http://127.0.0.1:${ports.aws}`,
       sqs: `http://127.0.0.1:${ports.aws}`,
       lambda: `http://127.0.0.1:${ports.lambda}`,
+      cloudwatch: `http://127.0.0.1:${ports.aws}`,
     };
+    // The OpenSearch domain is no AWS SDK endpoint (AWS_ENDPOINT_URL_OPENSEARCH names the control
+    // plane's), so it is published beside the others and handed to services as OPENSEARCH_URL.
+    const opensearchUrl = `http://127.0.0.1:${ports.opensearch}`;
     // The standard variables every SDK v3 client reads: functions never ask whether they are local.
     const awsEnv = {
       AWS_REGION: region,
@@ -168,7 +174,7 @@ async function startCloud({
     };
     // Services reach each other through the gateway, as through the API's custom domain on AWS:
     // a serverless.yml reads it as ${env:API_BASE_URL, <the stage's domain>}.
-    const serviceEnv = { API_BASE_URL: baseUrl };
+    const serviceEnv = { API_BASE_URL: baseUrl, OPENSEARCH_URL: opensearchUrl };
 
     // 1. The gateway first, so /health can say what is still starting.
     const functionsByName = new Map();
@@ -191,10 +197,16 @@ async function startCloud({
     const asyncInvoker = createAsyncInvoker({ destinations, log, retryDelayMs: asyncRetryDelayMs });
     stoppers.push(() => asyncInvoker.stop());
     const sns = createSns({ region, accountId: ACCOUNT_ID, deliver: createSnsDelivery({ functionsByArn, asyncInvoker, sqs, log }) });
-    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, log });
+    const cloudwatch = createCloudWatch();
+    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, cloudwatch, log });
     await listen(awsEndpoint, ports.aws);
     stoppers.push(() => closeServer(awsEndpoint));
     for (const kind of ['kms', 'sns', 'sqs']) parts.set(kind, 'ready');
+    parts.set('cloudwatch', 'ready');
+    const opensearch = createOpenSearch({ log });
+    await listen(opensearch, ports.opensearch);
+    stoppers.push(() => closeServer(opensearch));
+    parts.set('opensearch', 'ready');
     const lambdaRouter = createLambdaRouter({ functionsByName, asyncInvoker, log });
     await listen(lambdaRouter, ports.lambda);
     stoppers.push(() => closeServer(lambdaRouter));
@@ -298,7 +310,7 @@ async function startCloud({
       stage,
       region,
       apiKeys: apiKeysByName,
-      endpoints,
+      endpoints: { ...endpoints, opensearch: opensearchUrl },
       services: Object.fromEntries(services.map(({ project, ports: p }) => [project.name, { http: `http://127.0.0.1:${p.http}`, lambda: `http://127.0.0.1:${p.lambda}` }])),
     };
     fs.writeFileSync(path.join(stateDir, 'endpoints.json'), JSON.stringify(published, null, 2));
