@@ -5,13 +5,17 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** The AWS services a local cloud emulates, each at the endpoint an SDK v3 client is given. */
+export type LocalAwsService = 'kinesis' | 'dynamodb' | 'kms' | 'sns' | 'sqs' | 'logs' | 'eventbridge' | 'lambda' | 'cloudwatch';
+
 /** What a running local cloud publishes in its state directory's endpoints.json. */
 export interface LocalCloudEndpoints {
   baseUrl: string;
   stage: string;
   region: string;
   apiKeys: Record<string, string>;
-  endpoints: Record<'kinesis' | 'dynamodb' | 'kms' | 'sns' | 'sqs' | 'logs' | 'eventbridge' | 'lambda', string>;
+  /** `opensearch` is the stand-in for the stage's OpenSearch domain: a REST endpoint, no SDK's. */
+  endpoints: Record<LocalAwsService | 'opensearch', string>;
   /** the AWS_ENDPOINT_URL_* variables that point SDK clients at these endpoints */
   endpointEnvironment: Record<string, string>;
   services: Record<string, { http: string; lambda: string }>;
@@ -60,7 +64,7 @@ function deployedStage(baseUrl: string): LocalCloudEndpoints {
 }
 
 /** Client settings for the SDK v3 against a local cloud: its endpoint for `service`, throwaway credentials. */
-export function localClientConfig(service: keyof LocalCloudEndpoints['endpoints'], cloud = localCloud()) {
+export function localClientConfig(service: LocalAwsService, cloud = localCloud()) {
   const endpoint = cloud.endpoints[service];
   // A deployed stage has no emulator endpoints: the SDK's own endpoint and credentials apply.
   return endpoint ? { region: cloud.region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : { region: cloud.region };
@@ -106,7 +110,7 @@ export const localCloudCli = (args: string[]) => run(process.execPath, [cli, ...
 
 /**
  * Points this process at a local cloud the way the cloud points its functions: the standard
- * AWS_ENDPOINT_URL_* variables, throwaway credentials, the region, the API base URL, and `extra`
+ * AWS_ENDPOINT_URL_* variables, throwaway credentials, the region, the API base URL, OPENSEARCH_URL, and `extra`
  * (a service's own variables, such as its table names). For handler-mode tests.
  */
 export function useLocalCloudEnvironment(extra: Record<string, string> = {}, cloud = localCloud()): LocalCloudEndpoints {
@@ -116,6 +120,7 @@ export function useLocalCloudEnvironment(extra: Record<string, string> = {}, clo
     ...(local ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } : {}),
     API_BASE_URL: cloud.baseUrl,
     ...cloud.endpointEnvironment,
+    ...(cloud.endpoints.opensearch ? { OPENSEARCH_URL: cloud.endpoints.opensearch } : {}),
     ...extra,
   });
   return cloud;

@@ -15,7 +15,9 @@ const { createCloudWatchLogs } = require('./emulators/cloudwatch-logs');
 const { createEventBridge } = require('./eventbridge');
 const { createLogSubscriptions } = require('./log-subscriptions');
 const { createAwsEndpoint } = require('./emulators/aws-endpoint');
+const { createCloudWatch } = require('./emulators/cloudwatch');
 const { createKms } = require('./emulators/kms');
+const { createOpenSearch } = require('./emulators/opensearch');
 const { createSns } = require('./emulators/sns');
 const { createSqs } = require('./emulators/sqs');
 const { createAsyncInvoker } = require('./functions');
@@ -162,7 +164,11 @@ async function startCloud({
       logs: `http://127.0.0.1:${ports.aws}`,
       eventbridge: `http://127.0.0.1:${ports.aws}`,
       lambda: `http://127.0.0.1:${ports.lambda}`,
+      cloudwatch: `http://127.0.0.1:${ports.aws}`,
     };
+    // The OpenSearch domain is no AWS SDK endpoint (AWS_ENDPOINT_URL_OPENSEARCH names the control
+    // plane's), so it is published beside the others and handed to services as OPENSEARCH_URL.
+    const opensearchUrl = `http://127.0.0.1:${ports.opensearch}`;
     // The standard variables every SDK v3 client reads: functions never ask whether they are local.
     const endpointEnvironment = Object.fromEntries(Object.entries(endpoints).map(([service, url]) => [endpointVariable(service), url]));
     const awsEnv = {
@@ -178,7 +184,7 @@ async function startCloud({
     };
     // Services reach each other through the gateway, as through the API's custom domain on AWS:
     // a serverless.yml reads it as ${env:API_BASE_URL, <the stage's domain>}.
-    const serviceEnv = { API_BASE_URL: baseUrl };
+    const serviceEnv = { API_BASE_URL: baseUrl, OPENSEARCH_URL: opensearchUrl };
 
     // 1. The gateway first, so /health can say what is still starting.
     const functionsByName = new Map();
@@ -213,10 +219,15 @@ async function startCloud({
       onFilterPut: subscriptions.filterPut,
       onEvents: subscriptions.events,
     });
-    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, log });
+    const cloudwatch = createCloudWatch();
+    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log });
     await listen(awsEndpoint, ports.aws);
     stoppers.push(() => closeServer(awsEndpoint));
-    for (const kind of ['kms', 'sns', 'sqs', 'logs', 'eventbridge']) parts.set(kind, 'ready');
+    for (const kind of ['kms', 'sns', 'sqs', 'logs', 'eventbridge', 'cloudwatch']) parts.set(kind, 'ready');
+    const opensearch = createOpenSearch({ log });
+    await listen(opensearch, ports.opensearch);
+    stoppers.push(() => closeServer(opensearch));
+    parts.set('opensearch', 'ready');
     const lambdaRouter = createLambdaRouter({ functionsByName, asyncInvoker, log });
     await listen(lambdaRouter, ports.lambda);
     stoppers.push(() => closeServer(lambdaRouter));
@@ -330,7 +341,7 @@ async function startCloud({
       stage,
       region,
       apiKeys: apiKeysByName,
-      endpoints,
+      endpoints: { ...endpoints, opensearch: opensearchUrl },
       // What a process sets to point its SDK clients here, as the functions have it.
       endpointEnvironment,
       services: Object.fromEntries(services.map(({ project, ports: p }) => [project.name, { http: `http://127.0.0.1:${p.http}`, lambda: `http://127.0.0.1:${p.lambda}` }])),

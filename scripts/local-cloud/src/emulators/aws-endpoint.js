@@ -1,10 +1,11 @@
 'use strict';
 
-// One HTTP endpoint for the small emulators (KMS, SQS, CloudWatch Logs, EventBridge, SNS), told
+// One HTTP endpoint for the small emulators (KMS, SQS, CloudWatch, CloudWatch Logs, EventBridge, SNS), told
 // apart the way AWS's wire protocols differ: X-Amz-Target names the JSON services (by its prefix),
 // SNS speaks form-encoded query.
 
 const http = require('node:http');
+const zlib = require('node:zlib');
 const { AwsError } = require('./aws-errors');
 
 // SQS's JSON protocol keeps its query-era error codes in a header the SDK reads.
@@ -14,18 +15,29 @@ function readBody(request) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      // The SDK gzips large bodies of operations that allow it (CloudWatch's PutMetricData).
+      const gzipped = /gzip/i.test(request.headers['content-encoding'] ?? '');
+      try {
+        resolve((gzipped ? zlib.gunzipSync(body) : body).toString('utf8'));
+      } catch {
+        resolve(body.toString('utf8')); // not gzip after all: answered as a body that is not JSON
+      }
+    });
     request.on('error', reject);
   });
 }
 
-function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, log }) {
+function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log }) {
   // X-Amz-Target prefix -> the emulator that answers it.
   const jsonServices = [
     ['TrentService.', kms],
     ['AmazonSQS.', sqs],
     ['Logs_20140328.', logs],
     ['AWSEvents.', eventBridge],
+    // CloudWatch metrics (cloudwatch.js): JSON 1.0 with query-compatible errors, as SQS.
+    ['GraniteServiceVersion20100801.', cloudwatch],
   ];
 
   async function answerJson(response, service, target, text) {
@@ -46,7 +58,7 @@ function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, log }) {
         error = new AwsError('InternalFailure', 'The emulator failed', { status: 500, fault: 'Receiver' });
       }
       const headers = { ...json };
-      if (service === sqs) headers['x-amzn-query-error'] = `${error.code};${error.fault}`;
+      if (service === sqs || service === cloudwatch) headers['x-amzn-query-error'] = `${error.code};${error.fault}`;
       response.writeHead(error.status, headers).end(JSON.stringify({ __type: SQS_JSON_TYPES[error.code] ?? error.code, message: error.message }));
     }
   }
@@ -61,7 +73,7 @@ function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, log }) {
       return response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
     }
     if (request.method === 'GET' && request.url === '/health') return response.writeHead(200).end('ok');
-    response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Unknown AWS protocol: this endpoint serves KMS, SQS, CloudWatch Logs, EventBridge and SNS' }));
+    response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Unknown AWS protocol: this endpoint serves KMS, SQS, CloudWatch, CloudWatch Logs, EventBridge and SNS' }));
   });
 }
 

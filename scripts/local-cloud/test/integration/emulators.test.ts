@@ -12,6 +12,7 @@ import {
   PutRetentionPolicyCommand,
   PutSubscriptionFilterCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient, ListMetricsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -202,12 +203,25 @@ describe('Kinesis', () => {
   });
 });
 
+describe('the stand-ins for the OpenSearch domain and CloudWatch metrics', () => {
+  it('are published in endpoints.json and reachable there', async () => {
+    const info = await fetch(`${cloud.endpoints.opensearch}/`);
+    expect(await info.json()).toMatchObject({ version: { distribution: 'opensearch' } });
+    const metrics = new CloudWatchClient(localClientConfig('cloudwatch', cloud));
+    const Namespace = `yubl/${cloud.stage}-wiring-${randomUUID()}`;
+    await metrics.send(new PutMetricDataCommand({ Namespace, MetricData: [{ MetricName: 'up', Value: 1 }] }));
+    expect((await metrics.send(new ListMetricsCommand({ Namespace }))).Metrics).toEqual([{ Namespace, MetricName: 'up', Dimensions: [] }]);
+    metrics.destroy();
+  });
+});
+
 describe('the gateway', () => {
   it('answers /health with 200 and every part ready', async () => {
     const response = await fetch(`${cloud.baseUrl}/health`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; parts: Record<string, string> };
     expect(body.status).toBe('ready');
+    expect(body.parts).toMatchObject({ opensearch: 'ready', cloudwatch: 'ready' });
     expect(Object.values(body.parts).every((state) => state === 'ready')).toBe(true);
   });
 
