@@ -324,6 +324,10 @@ async function startCloud({
     const pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, destinations, log }));
     stoppers.push(() => Promise.all(pollers.map((poller) => poller.stop())));
     for (const { fn, events } of ruleSources) eventBridge.addFunction(fn, events);
+    // Every function's log group, as a deploy creates them (the framework declares one each), so
+    // that whatever subscribes to new groups has done so before a function writes its first line.
+    for (const fn of functionsByArn.values()) logs.createFunctionGroup(fn.name);
+    await Promise.race([asyncInvoker.settled(), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
     parts.set('event-sources', 'ready');
     log(`${functionsByArn.size} functions, ${mappings.length} Kinesis mappings, ${eventBridge.ruleCount()} EventBridge rules, ${services.length} services behind ${baseUrl}`);
 

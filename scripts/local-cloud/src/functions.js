@@ -110,6 +110,10 @@ function createAsyncInvoker({ destinations, log, retryDelayMs = 200 }) {
       job.finally(() => inFlight.delete(job));
       return job;
     },
+    /** Resolves once every invocation started so far has been delivered or given up. */
+    async settled() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
     async stop() {
       stopped = true;
       await Promise.allSettled([...inFlight]);

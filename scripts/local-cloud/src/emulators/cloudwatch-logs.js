@@ -204,6 +204,11 @@ function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, on
      * A line a function wrote, as Lambda's log agent stores it: into the function's group (created,
      * and announced, on its first line, as Lambda does) and the worker's stream.
      */
+    /** A function's log group, as a deploy creates it (the framework declares one per function). */
+    createFunctionGroup(functionName) {
+      const groupName = `/aws/lambda/${functionName}`;
+      if (!groups.has(groupName)) createGroup(groupName);
+    },
     writeFunctionLine(functionName, streamName, message, timestamp = Date.now()) {
       const groupName = `/aws/lambda/${functionName}`;
       const group = groups.get(groupName) ?? createGroup(groupName);
