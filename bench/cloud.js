@@ -3,6 +3,8 @@
 // A local cloud of its own for a benchmark: every service (and any extra project), on port base
 // 13000, so that it disturbs no other cloud; started and stopped through the command line.
 const { execFileSync } = require('node:child_process');
+const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+const { BatchWriteCommand, DynamoDBDocumentClient } = require('@aws-sdk/lib-dynamodb');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -41,4 +43,37 @@ async function aUser(baseUrl, tag) {
   return { ...user, token };
 }
 
-module.exports = { startBenchCloud, writeResult, aUser };
+/** Writes `items` to `table` with BatchWriteItem, 25 a request, `writers` requests at a time. */
+async function batchWriteAll(client, table, items, writers = 8) {
+  const chunks = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let pending = chunks[next++].map((Item) => ({ PutRequest: { Item } }));
+      while (pending.length > 0) {
+        const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = UnprocessedItems?.[table] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: writers }, worker));
+}
+
+/** A document client for the bench cloud's DynamoDB. */
+const documentClient = (cloud) =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({ region: cloud.region, endpoint: cloud.endpoints.dynamodb, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+
+/**
+ * `count` followers for `author`, written straight into the relationships table (only the
+ * followers pages read it): their ids.
+ */
+async function followedBy(cloud, author, count) {
+  const since = new Date().toISOString();
+  const followerIds = Array.from({ length: count }, (_, i) => `bench-follower-${String(i).padStart(5, '0')}`);
+  await batchWriteAll(documentClient(cloud), `relationships-${cloud.stage}`, followerIds.map((id) => ({ userId: author.id, sk: `follower#${id}`, since })));
+  return followerIds;
+}
+
+module.exports = { startBenchCloud, writeResult, aUser, batchWriteAll, documentClient, followedBy };
+

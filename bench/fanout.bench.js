@@ -12,9 +12,8 @@ const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const yaml = require('js-yaml');
-const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
-const { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } = require('@aws-sdk/lib-dynamodb');
-const { startBenchCloud, writeResult, aUser } = require('./cloud');
+const { ScanCommand } = require('@aws-sdk/lib-dynamodb');
+const { aUser, batchWriteAll, documentClient, followedBy, startBenchCloud, writeResult } = require('./cloud');
 
 const FOLLOWERS = Number(process.env.BENCH_FOLLOWERS ?? 10_000);
 const WRITER_SWEEP = [1, 2, 4, 8, 16];
@@ -27,32 +26,14 @@ function addToFeedConcurrency() {
   return reserved;
 }
 
-async function batchWriteAll(client, table, items, writers = 8) {
-  const chunks = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      let pending = chunks[next++].map((Item) => ({ PutRequest: { Item } }));
-      while (pending.length > 0) {
-        const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-        pending = UnprocessedItems?.[table] ?? [];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: writers }, worker));
-}
-
 async function main() {
   const bench = startBenchCloud();
   try {
     const { cloud } = bench;
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: cloud.region, endpoint: cloud.endpoints.dynamodb, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const client = documentClient(cloud);
     const author = await aUser(cloud.baseUrl, randomUUID().slice(0, 8).replace(/-/g, ''));
     const since = new Date().toISOString();
-    const followerIds = Array.from({ length: FOLLOWERS }, (_, i) => `bench-follower-${String(i).padStart(5, '0')}`);
-    // The follow graph goes straight into the relationships table: only the followers pages read it.
-    await batchWriteAll(client, `relationships-${cloud.stage}`, followerIds.map((id) => ({ userId: author.id, sk: `follower#${id}`, since })));
+    const followerIds = await followedBy(cloud, author, FOLLOWERS);
 
     // Raw: the same number of feed items, written directly, a fresh yubl for each writer count.
     const reserved = addToFeedConcurrency();
