@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 
-// The operator's reading of a stage (docs: API.md "Log lines and metrics"), called by ./build.sh:
+// The operator's reading of a stage (docs: docs/api.md "Log lines and metrics"), called by ./build.sh:
 //   logs    --stage S --correlation-id ID [--since 15m] [--json]   every line of one call chain, oldest first
 //   logs    --stage S --service X [--function F] [--since 15m] [--follow] [--json]
 //   replay  --stage S                                   re-ships ship-logs' dead letters

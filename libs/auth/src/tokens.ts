@@ -1,4 +1,4 @@
-// Bearer tokens (API.md): HS256 JWTs whose `sub` is the user id, with an expiry. Signed and checked
+// Bearer tokens (docs/api.md): HS256 JWTs whose `sub` is the user id, with an expiry. Signed and checked
 // with jose; anything but a valid HS256 token under our secret — forged, expired, `alg: none`,
 // malformed — is an UnauthorizedError. The secret comes from the config service (auth/jwt-secret).
 import { SignJWT, jwtVerify } from 'jose';

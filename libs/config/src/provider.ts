@@ -1,7 +1,7 @@
 import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
 import { correlatedFetch } from '@yubl/correlation';
 
-/** An entry as the config service answers it (API.md). */
+/** An entry as the config service answers it (docs/api.md). */
 export interface ConfigEntry {
   service: string;
   key: string;

@@ -1,5 +1,5 @@
 // The errors domain code throws when a request cannot be served. They carry the contract's HTTP
-// status and code (../shared/API.md) but know nothing of Lambda: the HTTP wrapper turns them into
+// status and code (docs/api.md) but know nothing of Lambda: the HTTP wrapper turns them into
 // `{"error": {"code", "message", "details"}}` bodies.
 
 export interface ErrorDetail {

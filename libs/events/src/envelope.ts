@@ -1,4 +1,4 @@
-// The event envelope of API.md: {type, id, occurredAt, data} (the correlation ids' __context__ is
+// The event envelope of docs/api.md: {type, id, occurredAt, data} (the correlation ids' __context__ is
 // added on the way out by @yubl/correlation's forwardCorrelation, and taken off on the way in).
 import { randomUUID } from 'node:crypto';
 

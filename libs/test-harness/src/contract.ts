@@ -1,4 +1,4 @@
-// What API.md's HTTP conventions say every answer looks like, for acceptance tests to match:
+// What docs/api.md's HTTP conventions say every answer looks like, for acceptance tests to match:
 //   expect(await weCall(endpoint, call)).toMatchObject(refused(404, 'NotFound'))
 /** The codes of the contract's error statuses. */
 export const ERROR_CODES: Record<number, string> = { 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType', 429: 'TooManyRequests' };

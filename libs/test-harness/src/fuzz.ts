@@ -1,8 +1,8 @@
-// Random requests against an endpoint, through `when`, each judged against the contract (API.md):
+// Random requests against an endpoint, through `when`, each judged against the contract (docs/api.md):
 // a request that breaks one of the endpoint's rules gets one of the statuses those rules document
 // (a 2xx is a failure), one that breaks none gets one of the endpoint's answers; never a 5xx; every
 // error in the contract's shape; x-correlation-id on every response. The rules come from the
-// service's test, written from API.md, never from the service's own validators: an oracle that
+// service's test, written from docs/api.md, never from the service's own validators: an oracle that
 // shares the code under test passes whatever that code does.
 import fc from 'fast-check';
 import { redirectOutput } from '@yubl/logger';
@@ -44,7 +44,7 @@ export interface FuzzOptions {
   never?: (params: Record<string, string>) => boolean;
 }
 
-// ---- rules: the conventions of API.md's HTTP section ----------------------------------------------
+// ---- rules: the conventions of docs/api.md's HTTP section ----------------------------------------------
 
 const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -100,7 +100,7 @@ export const pageQuery =
     return badLimit || cursor !== '' ? [400] : undefined;
   };
 
-/** A path parameter that names nothing known gets one of `statuses` (API.md: a well-formed id that names nothing, 404). */
+/** A path parameter that names nothing known gets one of `statuses` (docs/api.md: a well-formed id that names nothing, 404). */
 export const knownValue =
   (param: string, values: readonly string[], statuses: readonly number[] = [404]): FuzzRule =>
   ({ params }) =>
@@ -171,7 +171,7 @@ export function verdict(request: FuzzRequest, answer: HttpAnswer, { rules = [], 
   // (serverless-offline, in front of the functions locally, refuses it so).
   if (answer.status === 400 && request.headers['content-type'] !== undefined && !MEDIA_TYPE.test(request.headers['content-type'])) return undefined;
   // Known, and another issue's: a client's call-chain-length still counts toward the limit
-  // (API.md says it never does). Tolerated here so that the fuzz judges everything else.
+  // (docs/api.md says it never does). Tolerated here so that the fuzz judges everything else.
   if (answer.status === 400 && answer.body.error.code === 'CallChainTooLong' && Number.parseInt(request.headers['call-chain-length'] ?? '', 10) >= MAX_CALL_CHAIN_LENGTH) return undefined;
   const refusals = rules.map((rule) => rule(request)).filter((statuses) => statuses !== undefined && statuses.length > 0);
   if (refusals.length > 0) {

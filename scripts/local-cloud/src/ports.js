@@ -1,7 +1,7 @@
 'use strict';
 
 // Every port of one local cloud derives from one base, so a test cloud can run beside a dev cloud.
-// The gateway is the base itself (3000 by default, as API.md promises).
+// The gateway is the base itself (3000 by default, as docs/api.md promises).
 function portsFor(base = 3000) {
   return {
     gateway: base,

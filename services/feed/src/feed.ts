@@ -10,7 +10,7 @@ export interface Yubl {
 }
 
 export const YublSchema = v.object({ id: v.string(), authorId: v.string(), text: v.string(), postedAt: v.string() });
-/** One feed-distribution message (API.md): a yubl and one batch of the users whose feeds get it. */
+/** One feed-distribution message (docs/api.md): a yubl and one batch of the users whose feeds get it. */
 export const Distribution = v.object({ yubl: YublSchema, followerIds: v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.maxLength(1000)) });
 export type Distribution = v.InferOutput<typeof Distribution>;
 
@@ -28,7 +28,7 @@ export interface Followers {
 
 /**
  * The pages of a distribution already published, by the id of the event that asked for it: a
- * redelivered event (Kinesis retries, the outbox relay; API.md: at least once) publishes none twice.
+ * redelivered event (Kinesis retries, the outbox relay; docs/api.md: at least once) publishes none twice.
  */
 export interface PublishedPages {
   /** the numbers of the pages of this event's distribution published so far */

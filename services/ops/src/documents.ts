@@ -1,4 +1,4 @@
-// The central store's documents (API.md "Log lines and metrics"): one per log line, the line's own
+// The central store's documents (docs/api.md "Log lines and metrics"): one per log line, the line's own
 // fields plus @timestamp, logGroup, logStream and function; the log event id is the document id,
 // so a payload delivered twice stores each line once.
 

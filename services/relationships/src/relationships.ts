@@ -48,7 +48,7 @@ export async function unfollow(store: RelationshipStore, caller: string, followe
   return store.unfollow(followerId, targetId);
 }
 
-/** The largest page each list gives: followers up to 1000, the page size the feed's fan-out reads (API.md). */
+/** The largest page each list gives: followers up to 1000, the page size the feed's fan-out reads (docs/api.md). */
 export const MAX_PAGE: Record<Direction, number> = { followers: 1000, following: 100 };
 
 /**

@@ -25,7 +25,7 @@ export interface UserStore {
   get(id: string): Promise<StoredUser | undefined>;
 }
 
-// 1-50 characters as sent (API.md), then stored without surrounding spaces: a blank name is refused.
+// 1-50 characters as sent (docs/api.md), then stored without surrounding spaces: a blank name is refused.
 const name = v.pipe(v.string(), v.minLength(1), v.maxLength(50), v.trim(), v.nonEmpty('a name is not blank'));
 export const JoinRequest = v.object({
   username: v.pipe(v.string(), v.regex(/^[a-z0-9_]{3,30}$/, 'a username is 3-30 of a-z, 0-9 and _')),

@@ -36,7 +36,7 @@ function withAttributes(attributes: unknown, carried: Record<string, string>): R
   return result;
 }
 
-/** Rewrites a command's input so that the ids ride with it, as API.md says for each channel. */
+/** Rewrites a command's input so that the ids ride with it, as docs/api.md says for each channel. */
 const carriers: Record<string, (input: Record<string, unknown>, carried: Record<string, string>) => Record<string, unknown>> = {
   PutRecordCommand: (input, carried) => ({ ...input, Data: withContext(input.Data, carried) }),
   PutRecordsCommand: (input, carried) => ({

@@ -11,7 +11,7 @@ type Core = (event: ApiGatewayEvent, context: Context) => Promise<unknown>;
 export interface HttpHandlerOptions<TBody> extends EntryOptions {
   /** a Standard Schema (valibot) the body must satisfy; the handler gets its output */
   body?: StandardSchema<TBody>;
-  /** larger bodies get 413 (default 64 KiB, as API.md says) */
+  /** larger bodies get 413 (default 64 KiB, as docs/api.md says) */
   maxBodyBytes?: number;
   /**
    * Wraps the handling in more middleware, e.g. `(core) => middy(core).use(cors())`: middy's

@@ -1,7 +1,7 @@
 import { ValidationError } from '@yubl/errors';
 
 // Lists page with ?limit= (1-100 unless a list allows more, default 20) and an opaque ?cursor= the
-// service issued (API.md).
+// service issued (docs/api.md).
 // A cursor is the store's position, base64url JSON; one that does not decode into a position the
 // caller's list could have issued (checked by `valid`) is a 400, never a 500.
 

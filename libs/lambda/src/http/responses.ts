@@ -30,7 +30,7 @@ export function toGatewayResponse(result: unknown): GatewayResponse {
 }
 
 /**
- * The contract's answer to a thrown error (API.md): an HttpError becomes `{"error": {code, message,
+ * The contract's answer to a thrown error (docs/api.md): an HttpError becomes `{"error": {code, message,
  * details}}` with its status; anything else a 500 that says nothing of the internals, logged with
  * the correlation id so that the caller's report can be found.
  */

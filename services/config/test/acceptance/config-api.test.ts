@@ -1,4 +1,4 @@
-// The config API (API.md, /config), the same cases in process (TEST_MODE=handler) and through the
+// The config API (docs/api.md, /config), the same cases in process (TEST_MODE=handler) and through the
 // local cloud's gateway (TEST_MODE=http), on the running test cloud.
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';

@@ -1,4 +1,4 @@
-// Random requests, each judged by API.md: what the contract refuses gets its 4xx (a 2xx is a
+// Random requests, each judged by docs/api.md: what the contract refuses gets its 4xx (a 2xx is a
 // failure), what it allows the documented answers, nothing a 5xx. Writes go to a service name of
 // this run's own, never to a real entry.
 import { createHash, randomUUID } from 'node:crypto';
@@ -14,7 +14,7 @@ const seededServices = new Set((seeds.entries as { service: string }[]).map((ent
 const handlerOf = (file: string) => async () => (await import(`../../src/handlers/${file}`)).handler;
 const endpoint = (method: string, resource: string, file: string): HttpEndpoint => ({ method, resource, handler: handlerOf(file) });
 
-// PUT's body: {value, encrypted} (API.md), with the service's own bounds: a value of 1–32768
+// PUT's body: {value, encrypted} (docs/api.md), with the service's own bounds: a value of 1–32768
 // characters, base64 when encrypted; an optional expectedVersion, a whole number from 0.
 const PutBody = v.object({ value: v.pipe(v.string(), v.minLength(1), v.maxLength(32_768)), encrypted: v.boolean(), expectedVersion: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) });
 const encryptedIsCiphertext: FuzzRule = ({ body }) => {

@@ -1,4 +1,4 @@
-// Random requests, each judged by API.md: what the contract refuses gets its 4xx (a 2xx is a
+// Random requests, each judged by docs/api.md: what the contract refuses gets its 4xx (a 2xx is a
 // failure), what it allows the documented answers, nothing a 5xx.
 import { aUser, bearerToken, fuzzEndpoint, localCloud, pageQuery, testMode, useLocalCloudEnvironment, type FuzzRule, type HttpEndpoint } from '@yubl/test-harness';
 

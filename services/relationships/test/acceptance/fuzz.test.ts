@@ -1,4 +1,4 @@
-// Random requests, each judged by API.md: what the contract refuses gets its 4xx (a 2xx is a
+// Random requests, each judged by docs/api.md: what the contract refuses gets its 4xx (a 2xx is a
 // failure), what it allows the documented answers, nothing a 5xx. Known users a (whose token is
 // known) and b.
 import { aUser, bearerToken, fuzzEndpoint, jsonBody, knownValue, pageQuery, type FuzzRule, type TestUser } from '@yubl/test-harness';

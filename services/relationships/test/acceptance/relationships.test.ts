@@ -1,4 +1,4 @@
-// Follow, unfollow and the followers / following pages as API.md's HTTP section says, one case a
+// Follow, unfollow and the followers / following pages as docs/api.md's HTTP section says, one case a
 // rule, in process (TEST_MODE=handler) and through the gateway (TEST_MODE=http). Users are made
 // through the users service, over HTTP.
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// POST /users, POST /sessions and GET /users/{id} as API.md's HTTP section says, one case a rule,
+// POST /users, POST /sessions and GET /users/{id} as docs/api.md's HTTP section says, one case a rule,
 // in process (TEST_MODE=handler) and through the gateway (TEST_MODE=http).
 import { randomUUID } from 'node:crypto';
 import { correlated, posts, refused, weCall } from '@yubl/test-harness';

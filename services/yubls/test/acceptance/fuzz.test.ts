@@ -1,10 +1,10 @@
-// Random requests, each judged by API.md: what the contract refuses gets its 4xx (a 2xx is a
+// Random requests, each judged by docs/api.md: what the contract refuses gets its 4xx (a 2xx is a
 // failure), what it allows the documented answers, nothing a 5xx.
 import * as v from 'valibot';
 import { aUser, bearerToken, fuzzEndpoint, jsonBody, knownValue, posts } from '@yubl/test-harness';
 import { getYubl, postYubl } from '../support/api';
 
-// POST /yubls: {text} of 1–500 chars, from API.md.
+// POST /yubls: {text} of 1–500 chars, from docs/api.md.
 const PostBody = v.object({ text: v.pipe(v.string(), v.minLength(1), v.maxLength(500)) });
 
 describe('yubls under random input: the documented 4xx for what the contract refuses, never a 5xx', () => {

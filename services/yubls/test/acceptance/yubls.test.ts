@@ -1,4 +1,4 @@
-// POST /yubls and GET /yubls/{id} as API.md's HTTP section says, one case a rule, in process
+// POST /yubls and GET /yubls/{id} as docs/api.md's HTTP section says, one case a rule, in process
 // (TEST_MODE=handler) and through the gateway (TEST_MODE=http). Authors come from the users
 // service, over HTTP.
 import { randomUUID } from 'node:crypto';
