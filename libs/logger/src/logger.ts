@@ -25,14 +25,18 @@ export interface LoggerOptions {
 
 const MEMO_KEY = 'logger.fields';
 
+let loggers = 0;
+
 /**
  * The context's part of every line — function, version, request id, every correlation id — as a
- * JSON fragment, serialized once per invocation (or record) and kept on the context.
+ * JSON fragment, masked and serialized once per invocation (or record) and kept on the context
+ * under `memoKey` (one a logger: loggers may mask different keys). Masked because a client chooses
+ * its correlation headers and the user agent: `x-correlation-password` is a sensitive name like any.
  */
-function contextFields(context: CorrelationContext | undefined): string {
+function contextFields(context: CorrelationContext | undefined, memoKey: string, isSensitive: (key: string) => boolean): string {
   if (!context) return '';
   const memo = context.memo as Record<string, string | undefined>;
-  let fields = memo[MEMO_KEY];
+  let fields = memo[memoKey];
   if (fields === undefined) {
     const values: Record<string, unknown> = {
       function: context.functionName,
@@ -42,8 +46,8 @@ function contextFields(context: CorrelationContext | undefined): string {
       'call-chain-length': context.callChainLength,
     };
     if (context.debugEnabled) values['debug-log-enabled'] = true;
-    fields = `,${JSON.stringify(values).slice(1, -1)}`;
-    memo[MEMO_KEY] = fields;
+    fields = `,${JSON.stringify(mask(values, isSensitive)).slice(1, -1)}`;
+    memo[memoKey] = fields;
   }
   return fields;
 }
@@ -53,6 +57,7 @@ export function createLogger({ level, maskKeys, write = writeLine }: LoggerOptio
   const envLevel = process.env.LOG_LEVEL?.toLowerCase() as Level | undefined;
   const threshold = RANK[level ?? (envLevel && envLevel in RANK ? envLevel : 'info')];
   const isSensitive = sensitiveKeyMatcher(maskKeys ?? (process.env.LOG_MASK_KEYS ?? '').split(','));
+  const memoKey = `${MEMO_KEY}.${(loggers += 1)}`;
 
   const emit = (lvl: Level, message: string, fields: Record<string, unknown> | Error | undefined) => {
     const context = currentContext();
@@ -67,7 +72,7 @@ export function createLogger({ level, maskKeys, write = writeLine }: LoggerOptio
         extra = ',"fields":"[unserializable]"';
       }
     }
-    write(`{"level":"${lvl}","message":${JSON.stringify(maskText(String(message)))},"timestamp":"${isoNow()}"${contextFields(context)}${extra}}\n`);
+    write(`{"level":"${lvl}","message":${JSON.stringify(maskText(String(message)))},"timestamp":"${isoNow()}"${contextFields(context, memoKey, isSensitive)}${extra}}\n`);
   };
 
   return {

@@ -159,15 +159,19 @@ export function snsEvent({ message, attributes = {}, topic = 'test-topic' }: Sns
   };
 }
 
-/** A CloudWatch Logs subscription event (what a log shipper receives): gzipped, base64. */
-export function cloudWatchLogsEvent(messages: string[], logGroup = '/aws/lambda/test') {
+/**
+ * A CloudWatch Logs subscription event (what a log shipper receives): gzipped, base64. Event ids
+ * are the messages' positions unless `ids` are given (a shipper stores by id: tests against a
+ * shared store need ids of their own).
+ */
+export function cloudWatchLogsEvent(messages: string[], logGroup = '/aws/lambda/test', ids?: readonly string[]) {
   const data = {
     messageType: 'DATA_MESSAGE',
     owner: '000000000000',
     logGroup,
     logStream: '2026/01/01/[$LATEST]0123456789abcdef',
     subscriptionFilters: ['ship-logs'],
-    logEvents: messages.map((message, index) => ({ id: String(index), timestamp: Date.now(), message })),
+    logEvents: messages.map((message, index) => ({ id: ids?.[index] ?? String(index), timestamp: Date.now(), message })),
   };
   return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(data))).toString('base64') } };
 }

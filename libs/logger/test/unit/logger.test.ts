@@ -55,6 +55,14 @@ describe('the logger', () => {
     expect(lines[0]!.message).toBe(`login with Bearer ${MASKED} and ${MASKED}`);
   });
 
+  it('masks the correlation ids and user agent a client sent, as it masks fields', () => {
+    const { log, lines } = capture('info', ['ssn']);
+    const carried = { 'x-correlation-password': 'hunter22', 'x-correlation-ssn': '123', 'x-correlation-note': 'password=hunter22', 'user-agent': 'app token=hunter22' };
+    runWithContext(context(carried), () => log.info('signed up'));
+    expect(JSON.stringify(lines[0])).not.toContain('hunter22');
+    expect(lines[0]).toMatchObject({ 'x-correlation-id': 'corr-1', 'x-correlation-password': MASKED, 'x-correlation-ssn': MASKED, 'x-correlation-note': `password=${MASKED}`, 'user-agent': `app token=${MASKED}` });
+  });
+
   it('logs an error with its name, message and stack, and survives cycles', () => {
     const { log, lines } = capture();
     const cyclic: Record<string, unknown> = { name: 'loop' };
