@@ -63,11 +63,13 @@ function patternMatches(pattern, event) {
 
 // ---- schedules -------------------------------------------------------------------------------------
 
-const RATE_UNITS = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86400, days: 86400 };
+// Seconds are the local cloud's own: AWS's shortest rate is a minute, but a stage parameter may give
+// the local stage a rate in seconds (an outbox relay that must not keep a developer waiting).
+const RATE_UNITS = { second: 1, seconds: 1, minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86400, days: 86400 };
 
 /** Seconds between runs of a `rate(N unit)` expression, or undefined for anything else. */
 function rateSeconds(expression) {
-  const match = /^rate\((\d+)\s+(minutes?|hours?|days?)\)$/.exec(String(expression).trim());
+  const match = /^rate\((\d+)\s+(seconds?|minutes?|hours?|days?)\)$/.exec(String(expression).trim());
   return match ? Number(match[1]) * RATE_UNITS[match[2]] : undefined;
 }
 

@@ -38,6 +38,7 @@ describe('schedules', () => {
     expect(rateSeconds('rate(1 hour)')).toBe(3600);
     expect(rateSeconds('rate(5 minutes)')).toBe(300);
     expect(rateSeconds('rate(2 days)')).toBe(172_800);
+    expect(rateSeconds('rate(5 seconds)')).toBe(5);
     expect(rateSeconds('cron(0 * * * ? *)')).toBeUndefined();
   });
 
