@@ -185,8 +185,9 @@ localOnly('the ops plane on the local cloud', () => {
     expect(lines.filter((line) => line.yublId !== undefined).map((line) => line.yublId)).toEqual(expect.arrayContaining([yubl.id]));
     const times = lines.map((line) => Date.parse(line['@timestamp']));
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    // The three lines were written in the order of the chain, milliseconds apart: oldest first puts them so.
-    expect(lines.map((line) => line.function).filter((name, i, all) => all.indexOf(name) === i).slice(0, 3)).toEqual([`yubls-${stage}-post`, `feed-${stage}-distribute-yubl`, `feed-${stage}-add-to-feed`]);
+    // The API's line starts the story: everything else follows from its Kinesis record. (distribute-yubl
+    // writes its line once every page is out, so add-to-feed's may come before it: no order there.)
+    expect(lines[0]!.function).toBe(`yubls-${stage}-post`);
 
     const { recipients } = lines.find((line) => line.message === 'yubl distributed')!;
     expect(recipients).toBeGreaterThanOrEqual(2); // the author and the follower
