@@ -1,5 +1,22 @@
+import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { verifyPassword } from '../../src/passwords';
 import { getUser, join, JoinRequest, signIn, SignInRequest, type StoredUser, type UserStore } from '../../src/users';
+
+// scrypt is passwords.test.ts's subject; here a fast stand-in with the same contract keeps these
+// tests (and every mutant they run for) quick, and lets them see what was verified against what.
+jest.mock('../../src/passwords', () => {
+  const { createHash: hash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  const digest = (password: string) => `sha256$${hash('sha256').update(password).digest('hex')}`;
+  return {
+    UNUSABLE_HASH: 'unusable',
+    hashPassword: jest.fn(async (password: string) => digest(password)),
+    verifyPassword: jest.fn(async (password: string, stored: string) => stored === digest(password)),
+  };
+});
+const verified = jest.mocked(verifyPassword);
+const digestOf = (password: string) => `sha256$${createHash('sha256').update(password).digest('hex')}`;
+beforeEach(() => verified.mockClear());
 
 /** Users and claimed usernames in Maps, as the table keeps them; `failPut` makes the user's write fail. */
 function inMemoryUsers({ failPut = false } = {}): UserStore & { users: Map<string, StoredUser>; usernames: Map<string, string>; gets: string[] } {
@@ -42,7 +59,7 @@ describe('joining', () => {
     expect(user).toEqual({ id: expect.any(String), username: 'ann_lee', firstName: 'Ann', lastName: 'Lee', joinedAt: '2026-02-03T04:05:06.000Z' });
     expect(store.usernames.get('ann_lee')).toBe(user.id);
     const stored = store.users.get(user.id)!;
-    expect(stored.passwordHash).toMatch(/^scrypt\$/);
+    expect(stored.passwordHash).toBe(digestOf('correct horse'));
     expect(JSON.stringify(stored)).not.toContain('correct horse');
   });
 
@@ -91,15 +108,19 @@ describe('signing in', () => {
     const refusal = { status: 401, message: 'Unknown username or wrong password' };
     await expect(signIn(store, { username: 'ann_lee', password: 'wrong horse' })).rejects.toMatchObject(refusal);
     store.gets.length = 0;
+    verified.mockClear();
     await expect(signIn(store, { username: 'nobody', password: 'correct horse' })).rejects.toMatchObject(refusal);
     expect(store.gets).toEqual([]); // an unknown username reads no user
+    // but costs a password check all the same, against a hash that matches nothing
+    expect(verified.mock.calls).toEqual([['correct horse', 'unusable']]);
   });
 
-  it('refuses a username whose user is missing, even with a password the unusable hash could be asked about', async () => {
+  it('refuses a username whose user is missing, checking the password against the unusable hash', async () => {
     const store = inMemoryUsers();
     store.usernames.set('ghost', 'missing-id');
     await expect(signIn(store, { username: 'ghost', password: '' })).rejects.toMatchObject({ status: 401 });
     expect(store.gets).toEqual(['missing-id']);
+    expect(verified.mock.calls).toEqual([['', 'unusable']]);
   });
 });
 
