@@ -16,8 +16,10 @@ export function sensitiveKeyMatcher(extraKeys: readonly string[] = (process.env.
   const known = new Map<string, boolean>();
   return (key) => {
     let answer = known.get(key);
+    // Stryker disable next-line ConditionalExpression: asking the pattern every time gives the same answer; the memo only saves the work
     if (answer === undefined) {
       answer = pattern.test(key);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound only limits the memo's memory; answers are the same
       if (known.size < 1000) known.set(key, answer);
     }
     return answer;

@@ -1,4 +1,5 @@
-import { buildContext, type CorrelationSettings } from '../../src';
+import type { APIGatewayProxyEvent, KinesisStreamRecord, SNSEventRecord } from 'aws-lambda';
+import { buildContext, CallChainTooLongError, decodeKinesisData, fromApiGateway, fromSnsRecord, type CorrelationSettings } from '../../src';
 
 const never: CorrelationSettings = { debugSampleRate: 0, maxCallChainLength: 10 };
 
@@ -26,6 +27,7 @@ describe('a correlation context built from what came with an event', () => {
     expect(buildContext({ 'call-chain-length': 4 }, 'f', {}, never).callChainLength).toBe(4);
     expect(buildContext({ 'Call-Chain-Length': '7 hops' }, 'f', {}, never).callChainLength).toBe(7);
     for (const value of ['0', '-2', 'x', '']) expect(buildContext({ 'call-chain-length': value }, 'f', {}, never).callChainLength).toBe(1);
+    expect(buildContext({ 'content-length': '512', 'x-retries': 3 }, 'f', {}, never).callChainLength).toBe(1);
   });
 
   it('makes up an x-correlation-id when none came, or an empty one: the fallback, the request id, else a fresh UUID', () => {
@@ -54,5 +56,27 @@ describe('a correlation context built from what came with an event', () => {
     const b = buildContext(undefined, 'f', {}, never);
     expect(a.memo).toEqual({});
     expect(a.memo).not.toBe(b.memo);
+  });
+});
+
+describe('capturing from the edges of an event', () => {
+  const record = (json: string) => ({ kinesis: { data: Buffer.from(json).toString('base64') } }) as KinesisStreamRecord;
+
+  it('decodes Kinesis data that is JSON but not an object as it is', () => {
+    for (const json of ['null', '5', '"text"', '[1]']) expect(decodeKinesisData(record(json))).toEqual({ data: JSON.parse(json), carried: undefined });
+  });
+
+  it('takes no SNS attribute that is missing or not a String', () => {
+    const sns = { Sns: { MessageAttributes: { 'x-correlation-a': null, 'x-correlation-n': { Type: 'Number', Value: '5' }, 'x-correlation-s': { Type: 'String', Value: 's' } } } } as unknown as SNSEventRecord;
+    expect(fromSnsRecord(sns, {}, never).ids).toEqual({ 'x-correlation-s': 's', 'x-correlation-id': expect.any(String) });
+  });
+
+  it('falls back to the Lambda request id when API Gateway`s request id is not text', () => {
+    const event = { headers: {}, requestContext: { requestId: 5 } } as unknown as APIGatewayProxyEvent;
+    expect(fromApiGateway(event, { awsRequestId: 'r' }, never).ids['x-correlation-id']).toBe('r');
+  });
+
+  it('names a call chain that is too long as such', () => {
+    expect(new CallChainTooLongError(11, 10)).toMatchObject({ name: 'CallChainTooLongError', length: 11, max: 10 });
   });
 });

@@ -51,9 +51,11 @@ describe('forwardCorrelation', () => {
 
   it('leaves data that is not a JSON object as it is', async () => {
     const client = forwardCorrelation(fakeClient());
-    for (const Data of ['plain text', '[1,2]', '{not json', 42, undefined]) {
+    for (const Data of ['plain text', '[1,2]', '{not json', 42, undefined, Buffer.from('[1,2]'), Buffer.from('{not json')]) {
       expect((await inInvocation(() => client.send('PutRecordCommand', { Data }))).Data).toBe(Data);
     }
+    expect(await inInvocation(() => client.send('PutRecordsCommand', { StreamName: 's' }))).toEqual({ StreamName: 's', Records: undefined });
+    expect(await inInvocation(() => client.send('PublishBatchCommand', { TopicArn: 't' }))).toEqual({ TopicArn: 't', PublishBatchRequestEntries: undefined });
   });
 
   it('adds the ids to an SNS message as String attributes, keeping the caller`s, up to SNS`s 10', async () => {

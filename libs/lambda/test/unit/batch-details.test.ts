@@ -25,14 +25,16 @@ async function warningOf(start: (hold: () => Promise<void>) => Promise<unknown>)
 
 describe('the timeout warning of a batch', () => {
   it('tells how many Kinesis records, and from which stream', async () => {
-    const warning = await warningOf((hold) => kinesisHandler(hold, { timeoutWarningMs: 100 })(kinesisBatch([{ data: {} }, { data: {} }], 'users'), lambdaContext({ timeoutMs: 1_000 })));
-    expect(warning).toMatchObject({ records: 2, eventSourceARN: 'arn:aws:kinesis:eu-west-1:000000000000:stream/users' });
+    const context = lambdaContext({ timeoutMs: 1_000 });
+    const warning = await warningOf((hold) => kinesisHandler(hold, { timeoutWarningMs: 100 })(kinesisBatch([{ data: {} }, { data: {} }], 'users'), context));
+    expect(warning).toMatchObject({ records: 2, eventSourceARN: 'arn:aws:kinesis:eu-west-1:000000000000:stream/users', 'x-correlation-id': context.awsRequestId });
   });
 
   it('tells how many SNS messages, and from which topic', async () => {
     const event = snsEvent({ message: {}, topic: 'feed' });
-    const warning = await warningOf((hold) => snsHandler(hold, { timeoutWarningMs: 100 })(event, lambdaContext({ timeoutMs: 1_000 })));
-    expect(warning).toMatchObject({ records: 1, topicArn: event.Records[0]!.Sns.TopicArn });
+    const context = lambdaContext({ timeoutMs: 1_000 });
+    const warning = await warningOf((hold) => snsHandler(hold, { timeoutWarningMs: 100 })(event, context));
+    expect(warning).toMatchObject({ records: 1, topicArn: event.Records[0]!.Sns.TopicArn, 'x-correlation-id': context.awsRequestId });
   });
 
   it('tells the keys of a direct invocation`s event, never their values, or its type', async () => {
@@ -72,6 +74,15 @@ describe('kinesisHandler', () => {
     expect(logs).toHaveMetric({ name: 'kinesis.records.failed', value: 2 });
     expect(logs).toHaveLogged({ level: 'error', partitionKey: 'b', sequenceNumber: event.Records[1]!.kinesis.sequenceNumber, 'x-correlation-id': context.awsRequestId });
     expect(logs).toHaveLogged({ level: 'error', message: 'the record failed; it and the later records of its partition key will be retried', error: { message: 'no' } });
+  });
+
+  it('reports every record when the first one fails', async () => {
+    const event = kinesisBatch([{ data: { n: 0 } }, { data: { n: 1 } }]);
+    const result = await kinesisHandler(async () => {
+      throw new Error('no');
+    })(event, lambdaContext());
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.map((r) => r.kinesis.sequenceNumber));
+    expect(logs).toHaveMetric({ name: 'kinesis.records.failed', value: 1 });
   });
 
   it('counts no failure when every record was handled', async () => {

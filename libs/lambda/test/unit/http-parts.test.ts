@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import { buildContext, CallChainTooLongError, runWithContext } from '@yubl/correlation';
 import { ForbiddenError, HttpError, ValidationError } from '@yubl/errors';
 import { apiGatewayV2, captureLogs, type CapturedLogs } from '@yubl/test-harness';
-import { errorResponse, isJsonContentType, parseJsonBody, toGatewayResponse, toHttpRequest, validateBody } from '../../src';
+import { errorResponse, httpHandler, isJsonContentType, noContent, ok, parseJsonBody, toGatewayResponse, toHttpRequest, validateBody } from '../../src';
+import { apiGatewayV1, lambdaContext } from '@yubl/test-harness';
 
 let logs: CapturedLogs;
 beforeEach(() => {
@@ -74,8 +75,9 @@ describe('validating a body', () => {
 
 describe('a handler`s result as API Gateway`s', () => {
   it('is 204 with no body for no result, and 200 for no status', () => {
-    expect(toGatewayResponse(undefined)).toEqual({ statusCode: 204, headers: {} });
-    expect(toGatewayResponse({ body: { a: 1 } })).toEqual({ statusCode: 200, headers: json, body: '{"a":1}' });
+    expect(toGatewayResponse(undefined)).toStrictEqual({ statusCode: 204, headers: {} });
+    expect(toGatewayResponse(noContent())).toStrictEqual({ statusCode: 204, headers: {} });
+    expect(toGatewayResponse({ body: { a: 1 } })).toStrictEqual({ statusCode: 200, headers: json, body: '{"a":1}' });
   });
 
   it('sends a text body as it is, keeps the handler`s content type, and carries base64 bodies', () => {
@@ -101,6 +103,8 @@ describe('a thrown error as API Gateway`s answer', () => {
   });
 
   it('is logged as an error when its status is 5xx', () => {
+    expect(errorResponse(new HttpError(500, 'Broken', 'broken')).statusCode).toBe(500);
+    expect(logs).toHaveLogged({ level: 'error', message: 'request failed', error: { message: 'broken' } });
     const answer = errorResponse(new HttpError(503, 'Unavailable', 'try later'));
     expect(answer.statusCode).toBe(503);
     expect(logs).toHaveLogged({ level: 'error', message: 'request failed', error: { message: 'try later' } });
@@ -115,13 +119,37 @@ describe('a thrown error as API Gateway`s answer', () => {
   });
 
   it('is a 500 that says nothing of anything else thrown, quoting the id only when there is one', () => {
-    expect(JSON.parse(errorResponse('a string').body!)).toEqual({ error: { code: 'InternalError', message: 'Something went wrong on our side' } });
+    const answer = errorResponse('a string');
+    expect(answer).toMatchObject({ statusCode: 500, headers: json });
+    expect(JSON.parse(answer.body!)).toEqual({ error: { code: 'InternalError', message: 'Something went wrong on our side' } });
     expect(logs).toHaveLogged({ level: 'error', message: 'request failed with an unexpected error', error: 'a string' });
     expect(JSON.parse(inRequest('c9', () => errorResponse(new Error('x'))).body!).error.message).toBe('Something went wrong on our side; quote c9 when you report it');
   });
 });
 
 describe('the request a handler sees', () => {
+  it('has the headers that have a value, lowercased, and survives an event with no request context', () => {
+    const request = toHttpRequest({ headers: { 'X-A': '1', 'x-b': undefined }, httpMethod: 'GET', path: '/' } as never, undefined);
+    expect(request.headers).toStrictEqual({ 'x-a': '1' });
+    expect(toHttpRequest({ headers: null } as never, undefined)).toMatchObject({ method: undefined, principalId: undefined });
+    expect(toHttpRequest({ requestContext: { authorizer: {} } } as never, undefined).principalId).toBeUndefined();
+  });
+
+  it('goes through the middleware chain the handler was given', async () => {
+    const seen: string[] = [];
+    const handler = httpHandler(async () => ok({ handled: true }), {
+      chain: (core) => async (event, context) => {
+        seen.push('before');
+        const result = await core(event, context);
+        seen.push('after');
+        return result;
+      },
+    });
+    const response = await handler(apiGatewayV1({ path: '/x' }), lambdaContext());
+    expect(seen).toEqual(['before', 'after']);
+    expect(JSON.parse(response.body!)).toEqual({ handled: true });
+  });
+
   it('is made from an HTTP API (v2) event too, with a Lambda authorizer`s principal', () => {
     const event = apiGatewayV2({ method: 'DELETE', path: '/a', headers: { 'X-Thing': '1' } });
     (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: { principalId: 'u2' } };

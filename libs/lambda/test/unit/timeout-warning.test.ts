@@ -48,6 +48,15 @@ describe('the timeout warning', () => {
     expect(warnings(logs)).toEqual([expect.objectContaining({ 'x-correlation-id': 'c2', path: '/b' })]);
   });
 
+  it('re-arms the timer for up to 5 ms of difference in the time left', () => {
+    const watch = createTimeoutWatch(500, summary);
+    watch.start(lambdaContext({ timeoutMs: 3_000 }), correlation('c1'), { path: '/a' });
+    watch.stop();
+    watch.start(lambdaContext({ timeoutMs: 3_005 }), correlation('c2'), { path: '/b' });
+    jest.advanceTimersByTime(2_500); // the first invocation's delay, not the 2 505 ms this one asked for
+    expect(warnings(logs)).toEqual([expect.objectContaining({ 'x-correlation-id': 'c2' })]);
+  });
+
   it('sets a new timer when the next invocation has a different time left', () => {
     const watch = createTimeoutWatch(500, summary);
     watch.start(lambdaContext({ timeoutMs: 3_000 }), correlation('c1'), { path: '/a' });

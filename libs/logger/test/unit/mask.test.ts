@@ -27,6 +27,7 @@ describe('sensitive keys', () => {
     process.env.LOG_MASK_KEYS = 'ssn,iban';
     try {
       expect(sensitiveKeyMatcher()('iban')).toBe(true);
+      expect(sensitiveKeyMatcher()('name')).toBe(false);
     } finally {
       delete process.env.LOG_MASK_KEYS;
     }

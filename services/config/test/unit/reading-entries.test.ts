@@ -71,7 +71,7 @@ describe('writing config entries against a store', () => {
 
   it('takes base64 ciphertext, padded or not, as an encrypted value', async () => {
     for (const value of ['AAAA', 'AAA=', 'AA==', 'ab+/'.repeat(8)]) await expect(putEntry(fixedStore([]), 'auth', 'a', { value, encrypted: true }, now)).resolves.toMatchObject({ value });
-    for (const value of ['A', 'AAAAA', 'A===', 'AA=A', 'AA AA', 'AAAA\n']) await expect(putEntry(fixedStore([]), 'auth', 'a', { value, encrypted: true }, now)).rejects.toMatchObject({ status: 400, details: [{ path: 'body.value', message: 'not base64' }] });
+    for (const value of ['A', 'AAAAA', 'A===', 'AA=A', 'AA AA', 'AAAA\n']) await expect(putEntry(fixedStore([]), 'auth', 'a', { value, encrypted: true }, now)).rejects.toMatchObject({ status: 400, message: 'An encrypted value must be the base64 KMS ciphertext', details: [{ path: 'body.value', message: 'not base64' }] });
   });
 
   it('takes any plain value', async () => {

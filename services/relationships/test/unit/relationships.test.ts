@@ -78,7 +78,7 @@ describe('unfollowing', () => {
 
   it('refuses to change whom someone else follows with 403, and bad ids with 400', async () => {
     const store = inMemoryRelationships();
-    await expect(unfollow(store, 'eve', 'ann', 'bob')).rejects.toMatchObject({ status: 403 });
+    await expect(unfollow(store, 'eve', 'ann', 'bob')).rejects.toMatchObject({ status: 403, message: 'You can only change whom you follow' });
     await expect(unfollow(store, 'ann', 'ann', 'b/b')).rejects.toMatchObject({ status: 400 });
     expect(store.calls).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { getUser, join, JoinRequest, signIn, SignInRequest, type StoredUser, typ
 // scrypt is passwords.test.ts's subject; here a fast stand-in with the same contract keeps these
 // tests (and every mutant they run for) quick, and lets them see what was verified against what.
 jest.mock('../../src/passwords', () => {
-  const { createHash: hash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  const { createHash: hash } = jest.requireActual<{ createHash: typeof createHash }>('node:crypto');
   const digest = (password: string) => `sha256$${hash('sha256').update(password).digest('hex')}`;
   return {
     UNUSABLE_HASH: 'unusable',
