@@ -71,6 +71,10 @@ describe('capturing from the edges of an event', () => {
     expect(fromSnsRecord(sns, {}, never).ids).toEqual({ 'x-correlation-s': 's', 'x-correlation-id': expect.any(String) });
   });
 
+  it('gives an SNS record without an x-correlation-id the Lambda request id', () => {
+    expect(fromSnsRecord({ Sns: {} } as unknown as SNSEventRecord, { awsRequestId: 'r' }, never).ids).toEqual({ 'x-correlation-id': 'r' });
+  });
+
   it('falls back to the Lambda request id when API Gateway`s request id is not text', () => {
     const event = { headers: {}, requestContext: { requestId: 5 } } as unknown as APIGatewayProxyEvent;
     expect(fromApiGateway(event, { awsRequestId: 'r' }, never).ids['x-correlation-id']).toBe('r');

@@ -33,6 +33,10 @@ describe('recognising an envelope', () => {
     expect(asEnvelope({ ...whole, [field]: 1 })).toBeNull();
   });
 
+  it('is nothing for no value', () => {
+    expect(asEnvelope(undefined)).toBeNull();
+  });
+
   it('refuses one whose data is not an object', () => {
     for (const data of [null, 'x', 1, undefined]) expect(asEnvelope({ ...whole, data })).toBeNull();
   });

@@ -44,6 +44,14 @@ describe('the timeout warning of a batch', () => {
     logs.lines.length = 0;
     const type = await warningOf((hold) => invokeHandler(hold, { timeoutWarningMs: 100 })('text', lambdaContext({ timeoutMs: 1_000 })));
     expect(type).toMatchObject({ keys: 'string' });
+    logs.lines.length = 0;
+    expect(await warningOf((hold) => invokeHandler(hold, { timeoutWarningMs: 100 })(null, lambdaContext({ timeoutMs: 1_000 })))).toMatchObject({ keys: 'object' });
+  });
+
+  it('tells at most 10 keys of a direct invocation`s event', async () => {
+    const event = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i]));
+    const warning = await warningOf((hold) => invokeHandler(hold, { timeoutWarningMs: 100 })(event, lambdaContext({ timeoutMs: 1_000 })));
+    expect(warning!.keys).toEqual(Object.keys(event).slice(0, 10));
   });
 });
 
@@ -72,7 +80,7 @@ describe('kinesisHandler', () => {
     })(event, context);
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.slice(1).map((r) => r.kinesis.sequenceNumber));
     expect(logs).toHaveMetric({ name: 'kinesis.records.failed', value: 2 });
-    expect(logs).toHaveLogged({ level: 'error', partitionKey: 'b', sequenceNumber: event.Records[1]!.kinesis.sequenceNumber, 'x-correlation-id': context.awsRequestId });
+    expect(logs).toHaveLogged({ level: 'error', message: 'a record that is not JSON was reported as failed; it will go to the on-failure destination', partitionKey: 'b', sequenceNumber: event.Records[1]!.kinesis.sequenceNumber, 'x-correlation-id': context.awsRequestId });
     expect(logs).toHaveLogged({ level: 'error', message: 'the record failed; it and the later records of its partition key will be retried', error: { message: 'no' } });
   });
 
@@ -118,8 +126,9 @@ describe('snsHandler', () => {
     const seen: unknown[] = [];
     await snsHandler(async (message) => void seen.push(message))(snsEvent({ message: [1, 2] }), lambdaContext());
     await snsHandler(async (message) => void seen.push(message))(snsEvent({ message: null as never }), lambdaContext());
+    await snsHandler(async (message) => void seen.push(message))(snsEvent({ message: JSON.stringify('text') }), lambdaContext());
     await expect(snsHandler(async () => log.info('never'))({} as never, lambdaContext())).resolves.toBeUndefined();
-    expect(seen).toEqual([[1, 2], null]);
+    expect(seen).toEqual([[1, 2], null, 'text']);
   });
 });
 
