@@ -26,7 +26,7 @@ stack first) or from inside services/NAME (that project only), or pass --service
 
   ./build.sh install
   ./build.sh lint
-  ./build.sh test [unit|integration|acceptance] [--node 22] [--stage S: acceptance against a deployed stage]
+  ./build.sh test [unit|integration|acceptance|mutation] [--node 22] [--stage S: acceptance against a deployed stage]
   ./build.sh package --stage S
   ./build.sh deploy  --stage S [--profile P] [--detach]     (--stage local: the local cloud)
   ./build.sh remove  --stage S [--profile P]
@@ -253,7 +253,18 @@ case "$COMMAND" in
         run_level integration || status=$?
         run_acceptance_both_ways || status=$?
         ;;
-      *) die "unknown test level '$LEVEL' (unit, integration, acceptance)" ;;
+      mutation)
+        # Not part of `all` (nor of .ci/run): it takes minutes. Incremental: a run redoes only
+        # the mutants whose code or covering tests changed since the last (reports/mutation/).
+        [ -z "$SERVICE" ] || die "test mutation runs over every library and service at once; leave out --service"
+        say "stryker: mutation testing against the unit tests (concurrency 1, incremental)"
+        started=$SECONDS
+        node node_modules/@stryker-mutator/core/bin/stryker.js run stryker.config.mjs || status=$?
+        [ "$status" != 0 ] || node scripts/mutation-scores.js reports/mutation/mutation.json || status=$?
+        say "mutation testing took $((SECONDS - started)) s"
+        exit "$status"
+        ;;
+      *) die "unknown test level '$LEVEL' (unit, integration, acceptance, mutation)" ;;
     esac
     summarise_tests
     exit "$status"

@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.esbuild/**', '**/.serverless/**', '**/.serverless-offline/**', '.local/**', '.tools/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/.esbuild/**', '**/.serverless/**', '**/.serverless-offline/**', '.local/**', '.tools/**', 'bench/results/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

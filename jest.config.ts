@@ -4,7 +4,9 @@ import type { Config } from 'jest';
 // unit: in process, no network. integration: in process against the local cloud's emulators.
 // acceptance: from outside, through the gateway and the event sources (TEST_MODE=http), or in process.
 const transform: Config['transform'] = { '^.+\\.(t|j)s$': ['@swc/jest', {}] };
-const ignored = ['/node_modules/', '/\\.esbuild/', '/\\.serverless/'];
+// .stryker-tmp: the sandboxes of a mutation run (`./build.sh test mutation`), copies of the repo;
+// rooted, because inside a sandbox the sandbox is the root.
+const ignored = ['/node_modules/', '/\\.esbuild/', '/\\.serverless/', '<rootDir>/\\.stryker-tmp/'];
 
 const level = (name: string, timeout: number): NonNullable<Config['projects']>[number] => ({
   displayName: name,
@@ -14,7 +16,7 @@ const level = (name: string, timeout: number): NonNullable<Config['projects']>[n
   testPathIgnorePatterns: ignored,
   // middy and jose ship ES modules only: let swc turn them into CommonJS like our own sources.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
-  modulePathIgnorePatterns: ['/\\.esbuild/', '/\\.serverless/'],
+  modulePathIgnorePatterns: ['/\\.esbuild/', '/\\.serverless/', '<rootDir>/\\.stryker-tmp/'],
   setupFilesAfterEnv: ['<rootDir>/libs/test-harness/src/jest-setup.ts'],
   slowTestThreshold: timeout / 4000,
 });

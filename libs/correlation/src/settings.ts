@@ -8,7 +8,7 @@ export interface CorrelationSettings {
 
 const rate = (value: string | undefined, fallback: number) => {
   const parsed = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(parsed) && parsed >= 0 && parsed <= 1 ? parsed : fallback;
+  return value !== undefined && value.trim() !== '' && Number.isFinite(parsed) && parsed >= 0 && parsed <= 1 ? parsed : fallback;
 };
 
 const positiveInteger = (value: string | undefined, fallback: number) => {

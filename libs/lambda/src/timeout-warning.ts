@@ -13,6 +13,7 @@ import { log } from '@yubl/logger';
  */
 export function createTimeoutWatch<E>(marginMs: number, summary: (event: E) => Record<string, unknown>) {
   let timer: NodeJS.Timeout | undefined;
+  // Stryker disable next-line UnaryOperator: never read before the first timer sets it
   let delay = -1;
   let watchedCorrelation: CorrelationContext | undefined;
   let watchedEvent: E | undefined;
@@ -36,6 +37,7 @@ export function createTimeoutWatch<E>(marginMs: number, summary: (event: E) => R
       if (timer && Math.abs(wanted - delay) <= 5) {
         timer.refresh();
       } else {
+        // Stryker disable next-line ConditionalExpression: clearTimeout(undefined) does nothing
         if (timer) clearTimeout(timer);
         delay = wanted;
         timer = setTimeout(fire, wanted);

@@ -55,7 +55,7 @@ function contextFields(context: CorrelationContext | undefined, memoKey: string,
 /** A structured JSON logger reading the current correlation context on every call. */
 export function createLogger({ level, maskKeys, write = writeLine }: LoggerOptions = {}): Logger {
   const envLevel = process.env.LOG_LEVEL?.toLowerCase() as Level | undefined;
-  const threshold = RANK[level ?? (envLevel && envLevel in RANK ? envLevel : 'info')];
+  const threshold = RANK[level ?? (envLevel && Object.hasOwn(RANK, envLevel) ? envLevel : 'info')];
   const isSensitive = sensitiveKeyMatcher(maskKeys ?? (process.env.LOG_MASK_KEYS ?? '').split(','));
   const memoKey = `${MEMO_KEY}.${(loggers += 1)}`;
 

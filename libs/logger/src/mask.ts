@@ -16,8 +16,10 @@ export function sensitiveKeyMatcher(extraKeys: readonly string[] = (process.env.
   const known = new Map<string, boolean>();
   return (key) => {
     let answer = known.get(key);
+    // Stryker disable next-line ConditionalExpression: asking the pattern every time gives the same answer; the memo only saves the work
     if (answer === undefined) {
       answer = pattern.test(key);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound only limits the memo's memory; answers are the same
       if (known.size < 1000) known.set(key, answer);
     }
     return answer;
@@ -33,12 +35,19 @@ export function mask(value: unknown, isSensitive: (key: string) => boolean, seen
   if (typeof value === 'string') return maskText(value);
   if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? String(value) : value;
   if (depth > 8) return '[…]';
-  if (depth > 0) {
-    // Cycles are only possible below the top level; the common flat fields object allocates nothing.
-    seen ??= new WeakSet();
-    if (seen.has(value)) return '[…]';
-    seen.add(value);
-  }
+  // Cycles are tracked below the top level only: the common flat fields object allocates nothing
+  // (a cycle back to it is cut one turn later).
+  if (depth === 0) return maskObject(value, isSensitive, seen, depth);
+  seen ??= new WeakSet();
+  if (seen.has(value)) return '[…]';
+  seen.add(value);
+  const result = maskObject(value, isSensitive, seen, depth);
+  // Only the values being masked around this one are its ancestors: met again elsewhere, it is no cycle.
+  seen.delete(value);
+  return result;
+}
+
+function maskObject(value: object, isSensitive: (key: string) => boolean, seen: WeakSet<object> | undefined, depth: number): unknown {
   if (value instanceof Error) {
     return { name: value.name, message: maskText(value.message), stack: value.stack ? maskText(value.stack) : undefined };
   }

@@ -23,6 +23,7 @@ const clean = (text: string) => (SEPARATORS.test(text) ? text.replace(/[|,=\s]+/
 
 function tagText(tags: Tags | undefined, leading: string): string {
   let text = leading;
+  // Stryker disable next-line ConditionalExpression: for-in over undefined runs no iteration
   if (tags) {
     for (const key in tags) text += `${text === '' ? '' : ','}${clean(key)}=${clean(String(tags[key]))}`;
   }

@@ -32,6 +32,7 @@ export function buildContext(
   let debug: boolean | undefined;
   let chain = 0;
   let count = 0;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: for-in over null, undefined or a primitive yields no x-correlation-* name (a string yields only its indexes)
   if (carried !== null && typeof carried === 'object') {
     for (const name in carried) {
       const value = carried[name];
@@ -46,6 +47,7 @@ export function buildContext(
         debug = String(value) === 'true';
       } else if (key === CALL_CHAIN_LENGTH) {
         const parsed = Number.parseInt(String(value), 10);
+        // Stryker disable next-line EqualityOperator: a length of 0 is taken as "none" by `chain || 1` below
         if (parsed > 0) chain = parsed;
       }
     }
@@ -54,6 +56,7 @@ export function buildContext(
   return {
     ids,
     // Sampled once at the first hop; every later hop honours what it was told.
+    // Stryker disable next-line EqualityOperator: Math.random() equal to the rate has probability zero
     debugEnabled: debug ?? Math.random() < settings.debugSampleRate,
     callChainLength: chain || 1,
     ...lambdaInfo(context),

@@ -7,6 +7,7 @@ import { buildContext } from './build';
 export function fromSnsRecord(record: SNSEventRecord, context: Partial<Context>, settings: CorrelationSettings): CorrelationContext {
   const attributes = record?.Sns?.MessageAttributes;
   const carried: Record<string, unknown> = {};
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: for-in over null, undefined or a primitive finds no attribute with Type String
   if (attributes !== null && typeof attributes === 'object') {
     for (const name in attributes) {
       const attribute = attributes[name];

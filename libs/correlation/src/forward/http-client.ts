@@ -11,6 +11,7 @@ export interface CorrelatedRequestInit extends RequestInit {
  */
 export async function correlatedFetch(input: string | URL, { timeoutMs = 3000, headers, signal, ...init }: CorrelatedRequestInit = {}): Promise<Response> {
   const merged = new Headers(outgoingContext());
+  // Stryker disable next-line ConditionalExpression: new Headers(undefined) is empty: nothing is merged either way
   if (headers) new Headers(headers).forEach((value, name) => merged.set(name, value));
   const timeout = AbortSignal.timeout(timeoutMs);
   return fetch(input, { ...init, headers: merged, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });

@@ -24,7 +24,7 @@ export function decodeCursor<T extends Record<string, unknown>>(raw: string | un
   try {
     position = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    position = undefined;
+    // not base64url JSON: no position
   }
   if (position === null || typeof position !== 'object' || Array.isArray(position) || !valid(position as Record<string, unknown>)) {
     throw new ValidationError('cursor is not one this list issued', [{ path: 'query.cursor', message: 'unknown cursor' }]);

@@ -11,6 +11,7 @@ const pathOf = (path: readonly (PropertyKey | { key: PropertyKey })[] | undefine
  */
 export async function validateBody<T>(schema: StandardSchema<T>, body: unknown): Promise<T> {
   let result = schema['~standard'].validate(body);
+  // Stryker disable next-line ConditionalExpression: awaiting a plain value gives the value
   if (result instanceof Promise) result = await result;
   if (result.issues) {
     throw new ValidationError(
