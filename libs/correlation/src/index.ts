@@ -2,7 +2,8 @@ export { currentContext, runWithContext, type CorrelationContext } from './conte
 export { settingsFromEnv, type CorrelationSettings } from './settings';
 export { buildContext, CORRELATION_ID, DEBUG_LOG_ENABLED, CALL_CHAIN_LENGTH } from './capture/build';
 export { fromApiGateway } from './capture/api-gateway';
-export { fromKinesisRecord, decodeKinesisData, CONTEXT_FIELD, type DecodedRecord } from './capture/kinesis';
+export { CONTEXT_FIELD, splitContext, type SplitPayload } from './context-field';
+export { fromKinesisRecord, decodeKinesisData, type DecodedRecord } from './capture/kinesis';
 export { fromSnsRecord } from './capture/sns';
 export { fromDirectInvocation } from './capture/direct';
 export { outgoingContext, CallChainTooLongError } from './forward/outgoing';

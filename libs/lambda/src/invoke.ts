@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { CONTEXT_FIELD, fromDirectInvocation } from '@yubl/correlation';
+import { fromDirectInvocation, splitContext } from '@yubl/correlation';
 import { lambdaEntry, type EntryOptions } from './entry';
 
 /**
@@ -7,13 +7,7 @@ import { lambdaEntry, type EntryOptions } from './entry';
  * `__context__`, which `handler` never sees.
  */
 export function invokeHandler<E = unknown, R = unknown>(handler: (event: E, context: Context) => Promise<R>, options: EntryOptions = {}) {
-  const core = (event: E, context: Context) => {
-    if (event !== null && typeof event === 'object' && CONTEXT_FIELD in event) {
-      const { [CONTEXT_FIELD]: _ignored, ...rest } = event as Record<string, unknown>;
-      return handler(rest as E, context);
-    }
-    return handler(event, context);
-  };
+  const core = (event: E, context: Context) => handler(splitContext(event).data as E, context);
   return lambdaEntry(
     {
       core,

@@ -1,5 +1,5 @@
 import type { Context, SNSEvent } from 'aws-lambda';
-import { buildContext, CONTEXT_FIELD, fromSnsRecord, runWithContext, settingsFromEnv } from '@yubl/correlation';
+import { buildContext, fromSnsRecord, runWithContext, settingsFromEnv, splitContext } from '@yubl/correlation';
 import { log } from '@yubl/logger';
 import { lambdaEntry, type EntryOptions } from './entry';
 
@@ -25,12 +25,7 @@ export function snsHandler(handler: (message: unknown, info: SnsMessageInfo) => 
       await runWithContext(fromSnsRecord(record, context, settings), async () => {
         const info = { messageId: record.Sns.MessageId, topicArn: record.Sns.TopicArn, timestamp: record.Sns.Timestamp };
         try {
-          let message: unknown = JSON.parse(record.Sns.Message);
-          if (message !== null && typeof message === 'object' && CONTEXT_FIELD in message) {
-            const { [CONTEXT_FIELD]: _ignored, ...rest } = message as Record<string, unknown>;
-            message = rest;
-          }
-          await handler(message, info);
+          await handler(splitContext(JSON.parse(record.Sns.Message)).data, info);
         } catch (error) {
           log.error('the SNS message failed; Lambda will retry it', { messageId: info.messageId, error });
           firstError ??= error;

@@ -1,4 +1,4 @@
-import { CONTEXT_FIELD } from '../capture/kinesis';
+import { CONTEXT_FIELD } from '../context-field';
 import { outgoingContext } from './outgoing';
 
 // Structural types: this file must not import the AWS SDK, so a function pays for the SDK
