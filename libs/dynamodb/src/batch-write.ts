@@ -1,0 +1,35 @@
+// Writing many items at once, the one way every service does it: BatchWriteItem 25 items a
+// request (its limit), the requests side by side, and what DynamoDB leaves unprocessed (it may,
+// under load, answer 200 with part of a batch undone) sent again after a growing, jittered pause,
+// a bounded number of times, so that a caller either has every item written or an error.
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+const BATCH = 25;
+
+export interface PutAllOptions {
+  /** attempts per batch before giving up (default 8) */
+  maxAttempts?: number;
+  /** the first pause between attempts in ms, doubled each time up to a second (default 25) */
+  basePauseMs?: number;
+}
+
+type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
+
+/** Puts every item into `table`; throws if some are still unprocessed after the last attempt. */
+export async function putAll(client: Pick<DynamoDBDocumentClient, 'send'>, table: string, items: readonly object[], { maxAttempts = 8, basePauseMs = 25 }: PutAllOptions = {}): Promise<void> {
+  const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(basePauseMs * 2 ** attempt, 1_000) * (0.5 + Math.random() / 2)));
+
+  async function writeBatch(requests: PutRequest[]): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt >= maxAttempts) throw new Error(`${pending.length} items for ${table} still unprocessed after ${maxAttempts} attempts`);
+      if (attempt > 0) await pause(attempt);
+      const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (UnprocessedItems?.[table] ?? []) as PutRequest[];
+    }
+  }
+
+  const batches: PutRequest[][] = [];
+  for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH).map((item) => ({ PutRequest: { Item: item as Record<string, unknown> } })));
+  await Promise.all(batches.map(writeBatch));
+}

@@ -1,0 +1,1 @@
+export { putAll, type PutAllOptions } from './batch-write';
