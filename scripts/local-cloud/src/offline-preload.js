@@ -12,7 +12,8 @@
 // 3. serverless-offline is not shown `schedule` events: the local cloud's EventBridge runs them
 //    (src/eventbridge.js), with Lambda's asynchronous semantics and rules DisableRule can switch
 //    off; two schedulers would run every scheduled function twice.
-// 4. Environment variables whose value is a CloudFormation intrinsic (`Ref: HopsTopic`) get the
+// 4. A JSON body reaches the function as it was sent, a bare JSON string too (offline-loader.mjs).
+// 5. Environment variables whose value is a CloudFormation intrinsic (`Ref: HopsTopic`) get the
 //    value the local cloud rendered for them (serverless-offline would pass the logical id), from
 //    LOCAL_CLOUD_FUNCTION_ENV: {"functionKey": {"NAME": "value"}}.
 
@@ -86,6 +87,7 @@ class LabelledWorker extends Worker {
 }
 
 if (workerThreads.isMainThread) {
+  module_.register(require('node:url').pathToFileURL(require('node:path').join(__dirname, 'offline-loader.mjs')));
   const Service = require(require.resolve('serverless/lib/classes/service.js', { paths: [process.cwd(), __dirname] }));
   const allEvents = Service.prototype.getAllEventsInFunction;
   Service.prototype.getAllEventsInFunction = function withoutSchedules(functionKey) {

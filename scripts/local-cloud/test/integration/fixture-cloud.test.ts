@@ -128,6 +128,13 @@ describe('the local cloud', () => {
     expect(await guarded.json()).toMatchObject({ principalId: 'fixture-user' });
   });
 
+  it('hands a function the body as it was sent, a bare JSON string included', async () => {
+    for (const body of ['"x"', '" "', '{"a":1}', '7', 'not json']) {
+      const answer = await fetch(`${cloud.baseUrl}/fixture/hello`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(await answer.json()).toMatchObject({ body });
+    }
+  });
+
   it('invokes functions through the Lambda API, synchronously', async () => {
     const { StatusCode, Payload, FunctionError } = await lambda.send(new InvokeCommand({ FunctionName: `local-cloud-fixture-${cloud.stage}-hello`, Payload: JSON.stringify({ path: '/direct', requestContext: {} }) }));
     expect(StatusCode).toBe(200);
