@@ -1,12 +1,13 @@
 'use strict';
 
 // Runs kinesalite or dynalite in memory on a loopback port, in a process of its own so that it
-// gets a core of its own under load. Usage: node run-emulator.js kinesis|dynamodb PORT
+// gets a core of its own under load; dynalite with TransactWriteItems and TransactGetItems in front
+// (dynamodb-transactions.js). Usage: node run-emulator.js kinesis|dynamodb PORT
 
 const [kind, port] = process.argv.slice(2);
 const emulators = {
   kinesis: () => require('kinesalite')({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 }),
-  dynamodb: () => require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
+  dynamodb: () => require('./dynamodb-transactions').createDynamodbServer({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
 };
 
 if (!emulators[kind] || !Number(port)) {
