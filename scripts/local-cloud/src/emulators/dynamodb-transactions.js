@@ -394,4 +394,4 @@ function createDynamodbServer(options) {
   return server;
 }
 
-module.exports = { createDynamodbServer, createTransactions, loadDynaliteUpdateCode, TRANSACT_ITEMS_LIMIT };
+module.exports = { createDynamodbServer, createTokenRegistry, loadDynaliteUpdateCode, TRANSACT_ITEMS_LIMIT };
