@@ -8,3 +8,4 @@ export { weCall, weDeliver, testMode, type TestMode, type HttpEndpoint, type Htt
 export { aUser, bearer, follows, posts, type TestUser } from './users';
 export { fuzzEndpoint, verdict, jsonBody, bearerToken, apiKey, pageQuery, knownValue, type FuzzOptions, type FuzzRequest, type FuzzRule, type ContractSchema } from './fuzz';
 export { correlated, refused, hasErrorShape, ERROR_CODES } from './contract';
+export { localCloudProcess, whilePaused, recordsOnStream, itemsOf, countsOf, type StreamRecord } from './faults';

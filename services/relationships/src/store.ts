@@ -1,31 +1,11 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Direction, RelationshipStore } from './relationships';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { failedConditions, type Outbox } from '@yubl/events';
+import type { Direction, RelationshipPages, RelationshipStore } from './relationships';
 
-// Two items a follow, one on each side: (follower, following#target) and (target, follower#follower),
-// so that both lists are one Query. The follower's side is written conditionally: it says whether
-// the follow is new.
-export function dynamoDbRelationshipStore(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): RelationshipStore {
+/** The lists alone, for the functions that only read. */
+export function dynamoDbRelationshipPages(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): RelationshipPages {
   return {
-    async follow(followerId, targetId, since) {
-      let created = true;
-      try {
-        await client.send(new PutCommand({ TableName: table, Item: { userId: followerId, sk: `following#${targetId}`, since }, ConditionExpression: 'attribute_not_exists(sk)' }));
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        created = false;
-      }
-      // Always (re)written, so that a retry after a failure here completes the pair.
-      await client.send(new PutCommand({ TableName: table, Item: { userId: targetId, sk: `follower#${followerId}`, since }, ConditionExpression: 'attribute_not_exists(sk) OR since = :since', ExpressionAttributeValues: { ':since': since } })).catch((error) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
-      return created;
-    },
-    async unfollow(followerId, targetId) {
-      const { Attributes } = await client.send(new DeleteCommand({ TableName: table, Key: { userId: followerId, sk: `following#${targetId}` }, ReturnValues: 'ALL_OLD' }));
-      await client.send(new DeleteCommand({ TableName: table, Key: { userId: targetId, sk: `follower#${followerId}` } }));
-      return Attributes !== undefined;
-    },
     async page(userId, direction: Direction, limit, start) {
       const prefix = direction === 'followers' ? 'follower#' : 'following#';
       // One more than asked: whether there is a next page is known now, not one empty page later.
@@ -45,5 +25,44 @@ export function dynamoDbRelationshipStore(table: string, client = DynamoDBDocume
         next: Items.length > limit && last ? { userId, sk: last.sk } : undefined,
       };
     },
+  };
+}
+
+// Two items a follow, one on each side: (follower, following#target) and (target, follower#follower),
+// so that both lists are one Query. Both sides and the event (the outbox, partitioned by the
+// follower's id) are one transaction; the follower's side is conditional: it says whether the
+// change is new, and a change that is not stores nothing.
+export function dynamoDbRelationshipStore(table: string, outbox: Outbox, stream: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): RelationshipStore {
+  const changed = async (commit: Promise<void>) => {
+    try {
+      await commit;
+      return true;
+    } catch (error) {
+      if (failedConditions(error)?.includes(0)) return false;
+      throw error;
+    }
+  };
+  return {
+    follow: (followerId, targetId, since, followed) =>
+      changed(
+        outbox.commit(
+          [
+            { Put: { TableName: table, Item: { userId: followerId, sk: `following#${targetId}`, since }, ConditionExpression: 'attribute_not_exists(sk)' } },
+            { Put: { TableName: table, Item: { userId: targetId, sk: `follower#${followerId}`, since } } },
+          ],
+          [{ stream, partitionKey: followerId, event: followed }],
+        ),
+      ),
+    unfollow: (followerId, targetId, unfollowed) =>
+      changed(
+        outbox.commit(
+          [
+            { Delete: { TableName: table, Key: { userId: followerId, sk: `following#${targetId}` }, ConditionExpression: 'attribute_exists(sk)' } },
+            { Delete: { TableName: table, Key: { userId: targetId, sk: `follower#${followerId}` } } },
+          ],
+          [{ stream, partitionKey: followerId, event: unfollowed }],
+        ),
+      ),
+    ...dynamoDbRelationshipPages(table, client),
   };
 }

@@ -2,17 +2,15 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { signToken } from '@yubl/auth';
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError, PayloadTooLargeError } from '@yubl/errors';
-import { envelope } from '@yubl/events';
 import { errorResponse, isJsonContentType, validateBody } from '@yubl/lambda';
 import { getUser, join, JoinRequest, signIn, SignInRequest, type User, type UserStore } from './users';
 
 export interface AppDependencies {
   store: UserStore;
   jwtSecret: () => Promise<string>;
-  publish: (partitionKey: string, event: ReturnType<typeof envelope>) => Promise<void>;
 }
 
-export function createApp({ store, jwtSecret, publish }: AppDependencies) {
+export function createApp({ store, jwtSecret }: AppDependencies) {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -29,7 +27,6 @@ export function createApp({ store, jwtSecret, publish }: AppDependencies) {
 
   app.post('/users', async (request, response) => {
     const joined = await join(store, await validateBody(JoinRequest, request.body));
-    await publish(joined.id, envelope('user-joined', { user: joined }));
     response.status(201).json(await session(joined));
   });
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { ConflictError, NotFoundError, UnauthorizedError } from '@yubl/errors';
+import { envelope, type EventEnvelope } from '@yubl/events';
 import { hashPassword, UNUSABLE_HASH, verifyPassword } from './passwords';
 
 export interface User {
@@ -17,11 +18,9 @@ export interface StoredUser extends User {
 }
 
 export interface UserStore {
-  /** claims a username for a user id; false if it is taken */
-  claimUsername(username: string, userId: string): Promise<boolean>;
-  releaseUsername(username: string): Promise<void>;
+  /** stores the user, its username and its user-joined event at once; false (nothing stored) if the username is taken */
+  create(user: StoredUser, joined: EventEnvelope<{ user: User }>): Promise<boolean>;
   userIdByUsername(username: string): Promise<string | undefined>;
-  put(user: StoredUser): Promise<void>;
   get(id: string): Promise<StoredUser | undefined>;
 }
 
@@ -44,22 +43,20 @@ export type SignInRequest = v.InferOutput<typeof SignInRequest>;
 export const publicUser = ({ passwordHash: _hidden, ...user }: StoredUser): User => user;
 
 export async function join(store: UserStore, request: JoinRequest, now = new Date()): Promise<User> {
-  const id = randomUUID();
-  if (!(await store.claimUsername(request.username, id))) throw new ConflictError(`The username ${request.username} is taken`);
+  const taken = () => new ConflictError(`The username ${request.username} is taken`);
+  // A taken username is refused before the password is hashed (scrypt costs tens of milliseconds).
+  if (await store.userIdByUsername(request.username)) throw taken();
   const user: StoredUser = {
-    id,
+    id: randomUUID(),
     username: request.username,
     firstName: request.firstName,
     lastName: request.lastName,
     joinedAt: now.toISOString(),
     passwordHash: await hashPassword(request.password),
   };
-  try {
-    await store.put(user);
-  } catch (error) {
-    await store.releaseUsername(request.username).catch(() => undefined);
-    throw error;
-  }
+  // The username's claim, the user and its event in one write: a retry after a timeout finds the
+  // username taken and stores nothing more, and the first attempt's event is in the outbox.
+  if (!(await store.create(user, envelope('user-joined', { user: publicUser(user) }, now)))) throw taken();
   return publicUser(user);
 }
 

@@ -1,9 +1,9 @@
 import { decodeCursor, encodeCursor, httpHandler, ok, pageLimit } from '@yubl/lambda';
 import { isPositionOf, listPage, MAX_PAGE, type Direction } from '../relationships';
-import { dynamoDbRelationshipStore } from '../store';
+import { dynamoDbRelationshipPages } from '../store';
 import { usersOverHttp } from '../users-client';
 
-const store = dynamoDbRelationshipStore(process.env.RELATIONSHIPS_TABLE!);
+const store = dynamoDbRelationshipPages(process.env.RELATIONSHIPS_TABLE!);
 const users = usersOverHttp(process.env.API_BASE_URL!);
 
 const listOf = (direction: Direction) =>

@@ -5,6 +5,7 @@ import { localCloud, useLocalCloudEnvironment, type HttpEndpoint } from '@yubl/t
 export const cloud = useLocalCloudEnvironment({
   RELATIONSHIPS_TABLE: `relationships-${localCloud().stage}`,
   USERS_STREAM: `users-${localCloud().stage}`,
+  OUTBOX_TABLE: `relationships-outbox-${localCloud().stage}`,
   CONFIG_API_URL: localCloud().baseUrl,
   CONFIG_API_KEY: localCloud().apiKeys['config-read']!,
 });

@@ -6,6 +6,7 @@ import { localCloud, useLocalCloudEnvironment, type HttpEndpoint } from '@yubl/t
 export const cloud = useLocalCloudEnvironment({
   USERS_TABLE: `users-${localCloud().stage}`,
   USERS_STREAM: `users-${localCloud().stage}`,
+  OUTBOX_TABLE: `users-outbox-${localCloud().stage}`,
   CONFIG_API_URL: localCloud().baseUrl,
   CONFIG_API_KEY: localCloud().apiKeys['config-read']!,
 });

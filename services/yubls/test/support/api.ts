@@ -5,6 +5,8 @@ import { localCloud, useLocalCloudEnvironment, type HttpEndpoint } from '@yubl/t
 export const cloud = useLocalCloudEnvironment({
   YUBLS_TABLE: `yubls-${localCloud().stage}`,
   YUBLS_STREAM: `yubls-${localCloud().stage}`,
+  IDEMPOTENCY_KEYS_TABLE: `yubls-idempotency-keys-${localCloud().stage}`,
+  OUTBOX_TABLE: `yubls-outbox-${localCloud().stage}`,
   CONFIG_API_URL: localCloud().baseUrl,
   CONFIG_API_KEY: localCloud().apiKeys['config-read']!,
 });
