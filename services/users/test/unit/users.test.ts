@@ -18,29 +18,26 @@ const verified = jest.mocked(verifyPassword);
 const digestOf = (password: string) => `sha256$${createHash('sha256').update(password).digest('hex')}`;
 beforeEach(() => verified.mockClear());
 
-/** Users and claimed usernames in Maps, as the table keeps them; `failPut` makes the user's write fail. */
-function inMemoryUsers({ failPut = false } = {}): UserStore & { users: Map<string, StoredUser>; usernames: Map<string, string>; gets: string[] } {
+/** Users, claimed usernames and events in Maps, with the store's all-at-once create. */
+function inMemoryUsers(): UserStore & { users: Map<string, StoredUser>; usernames: Map<string, string>; events: string[]; gets: string[] } {
   const users = new Map<string, StoredUser>();
   const usernames = new Map<string, string>();
+  const events: string[] = [];
   const gets: string[] = [];
   return {
     users,
     usernames,
+    events,
     gets,
-    async claimUsername(username, userId) {
-      if (usernames.has(username)) return false;
-      usernames.set(username, userId);
+    async create(user, joined) {
+      if (usernames.has(user.username)) return false;
+      usernames.set(user.username, user.id);
+      users.set(user.id, user);
+      events.push(`${joined.type} ${joined.data.user.id}`);
       return true;
-    },
-    async releaseUsername(username) {
-      usernames.delete(username);
     },
     async userIdByUsername(username) {
       return usernames.get(username);
-    },
-    async put(user) {
-      if (failPut) throw new Error('the table is down');
-      users.set(user.id, user);
     },
     async get(id) {
       gets.push(id);
@@ -78,18 +75,29 @@ describe('joining', () => {
     expect(store.users.size).toBe(1);
   });
 
-  it('gives the username back when the user cannot be stored, so that joining can be tried again', async () => {
-    const store = inMemoryUsers({ failPut: true });
-    await expect(join(store, ann, now)).rejects.toThrow('the table is down');
-    expect(store.usernames.has('ann_lee')).toBe(false);
+  it('announces the user it stored with user-joined, without the hash', async () => {
+    const store = inMemoryUsers();
+    const user = await join(store, ann, now);
+    expect(store.events).toEqual([`user-joined ${user.id}`]);
   });
 
-  it('reports the failed write, not a failure to give the username back', async () => {
-    const store = inMemoryUsers({ failPut: true });
-    store.releaseUsername = async () => {
-      throw new Error('release failed too');
-    };
-    await expect(join(store, ann, now)).rejects.toThrow('the table is down');
+  it('refuses with 409, storing and announcing nothing, when the username was claimed between the look and the write', async () => {
+    const store = inMemoryUsers();
+    const first = await join(store, ann, now);
+    // The look finds the username free; the write finds it taken (two sign-ups at once).
+    const racing = { ...store, userIdByUsername: async () => undefined };
+    await expect(join(racing, { ...ann, firstName: 'Other' }, now)).rejects.toMatchObject({ status: 409 });
+    expect(store.usernames.get('ann_lee')).toBe(first.id);
+    expect(store.events).toHaveLength(1);
+  });
+
+  it('refuses a taken username before hashing the password', async () => {
+    const store = inMemoryUsers();
+    await join(store, ann, now);
+    const { hashPassword } = jest.requireMock<{ hashPassword: jest.Mock }>('../../src/passwords');
+    hashPassword.mockClear();
+    await expect(join(store, ann, now)).rejects.toMatchObject({ status: 409 });
+    expect(hashPassword).not.toHaveBeenCalled();
   });
 });
 
