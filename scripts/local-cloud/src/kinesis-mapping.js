@@ -141,31 +141,40 @@ function startKinesisMapping({ kinesis, fn, mapping, destinations, log, invoke =
     }
   }
 
-  async function iteratorFor(shardId) {
-    const input = { StreamName: mapping.streamName, ShardId: shardId, ShardIteratorType: mapping.startingPosition };
-    if (mapping.startingPosition === 'AT_TIMESTAMP') input.Timestamp = new Date(mapping.startingPositionTimestamp * 1000);
+  /** An iterator at the mapping's starting position, or just after the last record delivered. */
+  async function iteratorFor(shardId, checkpoint) {
+    const input = checkpoint
+      ? { StreamName: mapping.streamName, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: checkpoint }
+      : { StreamName: mapping.streamName, ShardId: shardId, ShardIteratorType: mapping.startingPosition };
+    if (!checkpoint && mapping.startingPosition === 'AT_TIMESTAMP') input.Timestamp = new Date(mapping.startingPositionTimestamp * 1000);
     const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand(input));
     return ShardIterator;
   }
 
   async function pollShard(shardId) {
-    let iterator = await iteratorFor(shardId);
-    while (!stopped && iterator) {
-      let page;
+    // The sequence number of the last record delivered (given up on included): when an iterator
+    // expires (Kinesis keeps one five minutes: a stream paused longer, say) or Kinesis cannot be
+    // reached, reading starts again just after it, as Lambda resumes from its checkpoint.
+    let checkpoint;
+    let iterator;
+    while (!stopped) {
       try {
-        page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: mapping.batchSize }));
+        if (iterator === undefined) iterator = await iteratorFor(shardId, checkpoint);
+        if (!iterator) return; // a closed shard, read to its end (Kinesis answers no next iterator)
+        const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: mapping.batchSize }));
+        iterator = page.NextShardIterator ?? null;
+        if (page.Records.length === 0) {
+          if (iterator) await sleep(IDLE_POLL_MS);
+          continue;
+        }
+        await deliver(shardId, page.Records);
+        checkpoint = page.Records.at(-1).SequenceNumber;
       } catch (error) {
         if (stopped) return;
-        log(`${fn.key}: GetRecords on ${shardId} failed, retrying: ${error.message}`);
+        log(`${fn.key}: reading ${shardId} failed, reading again after ${checkpoint ?? mapping.startingPosition}: ${error.name}: ${error.message}`);
+        iterator = undefined;
         await sleep(1_000);
-        continue;
       }
-      iterator = page.NextShardIterator;
-      if (page.Records.length === 0) {
-        await sleep(IDLE_POLL_MS);
-        continue;
-      }
-      await deliver(shardId, page.Records);
     }
   }
 
