@@ -3,7 +3,8 @@
 // authorizer); the other services are reached over HTTP, as the feed reaches them.
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@yubl/auth';
-import { aUser, bearer, captureLogs, eventually, follows, localCloudLog, localJwtSecret, posts, testMode, localCloud, useLocalCloudEnvironment, weCall, type CapturedLogs, type HttpEndpoint } from '@yubl/test-harness';
+import { captureLogs, eventually, localCloudLog, localJwtSecret, testMode, localCloud, useLocalCloudEnvironment, weCall, type CapturedLogs, type HttpEndpoint } from '@yubl/test-harness';
+import { aUser, bearer, follows, posts } from '@yubl/test-support';
 
 const cloud = useLocalCloudEnvironment({ FEEDS_TABLE: `feeds-${localCloud().stage}` });
 

@@ -1,6 +1,7 @@
 // Random requests, each judged by docs/api.md: what the contract refuses gets its 4xx (a 2xx is a
 // failure), what it allows the documented answers, nothing a 5xx.
-import { aUser, bearerToken, fuzzEndpoint, localCloud, pageQuery, testMode, useLocalCloudEnvironment, type FuzzRule, type HttpEndpoint } from '@yubl/test-harness';
+import { bearerToken, fuzzEndpoint, localCloud, pageQuery, testMode, useLocalCloudEnvironment, type FuzzRule, type HttpEndpoint } from '@yubl/test-harness';
+import { aUser } from '@yubl/test-support';
 
 useLocalCloudEnvironment({ FEEDS_TABLE: `feeds-${localCloud().stage}` });
 // In process the authorizer is not in front: a random principal stands for whoever it let through.

@@ -12,7 +12,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@yubl/auth';
 import { envelope, timeOrderedId } from '@yubl/events';
-import { aUser, eventually, kinesisBatch, lambdaContext, localClientConfig, localCloud, localCloudLog, localJwtSecret, useLocalCloudEnvironment } from '@yubl/test-harness';
+import { eventually, kinesisBatch, lambdaContext, localClientConfig, localCloud, localCloudLog, localJwtSecret, useLocalCloudEnvironment } from '@yubl/test-harness';
+import { aUser } from '@yubl/test-support';
 import type { Distribution, Yubl } from '../../src/feed';
 
 const { stage, region } = localCloud();

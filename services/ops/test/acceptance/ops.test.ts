@@ -24,7 +24,8 @@ import {
 import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { aUser, captureLogs, cloudWatchLogsEvent, eventually, follows, lambdaContext, localClientConfig, localCloud, localCloudStateDir, posts, testMode, useLocalCloudEnvironment, type CapturedLogs } from '@yubl/test-harness';
+import { captureLogs, cloudWatchLogsEvent, eventually, lambdaContext, localClientConfig, localCloud, localCloudStateDir, testMode, useLocalCloudEnvironment, type CapturedLogs } from '@yubl/test-harness';
+import { aUser, follows, posts } from '@yubl/test-support';
 
 const run = promisify(execFile);
 const repoRoot = resolve(__dirname, '../../../..');

@@ -1,7 +1,8 @@
 // Random requests, each judged by docs/api.md: what the contract refuses gets its 4xx (a 2xx is a
 // failure), what it allows the documented answers, nothing a 5xx. Known users a (whose token is
 // known) and b.
-import { aUser, bearerToken, fuzzEndpoint, jsonBody, knownValue, pageQuery, type FuzzRule, type TestUser } from '@yubl/test-harness';
+import { bearerToken, fuzzEndpoint, jsonBody, knownValue, pageQuery, type FuzzRule } from '@yubl/test-harness';
+import { aUser, type TestUser } from '@yubl/test-support';
 import { follow, followers, following, unfollow } from '../support/api';
 
 // A malformed id may be refused as invalid input (400) where the contract names another status.

@@ -1,7 +1,8 @@
 // Follows and unfollows with Kinesis paused (its real process, SIGSTOP): answered 204 well within
 // the function's timeout, a retry stores and announces nothing more, and once Kinesis is back each
 // change has exactly one event (docs/design.md "Events are never lost: the outbox").
-import { aUser, bearer, correlated, eventually, itemsOf, localCloud, localCloudProcess, recordsOnStream, weCall, whilePaused, type StreamRecord, type TestUser } from '@yubl/test-harness';
+import { correlated, eventually, itemsOf, localCloud, localCloudProcess, recordsOnStream, weCall, whilePaused, type StreamRecord } from '@yubl/test-harness';
+import { aUser, bearer, type TestUser } from '@yubl/test-support';
 import { follow, following, unfollow } from '../support/api';
 
 const FUNCTION_TIMEOUT_MS = 6_000;

@@ -2,7 +2,8 @@
 // rule, in process (TEST_MODE=handler) and through the gateway (TEST_MODE=http). Users are made
 // through the users service, over HTTP.
 import { randomUUID } from 'node:crypto';
-import { aUser, bearer, correlated, follows, refused, weCall, type HttpEndpoint, type TestUser } from '@yubl/test-harness';
+import { correlated, refused, weCall, type HttpEndpoint } from '@yubl/test-harness';
+import { aUser, bearer, follows, type TestUser } from '@yubl/test-support';
 import { follow, followers, following, unfollow } from '../support/api';
 
 const put = (caller: TestUser, id: string, targetId: string) => weCall(follow, { path: `/users/${id}/following/${targetId}`, headers: bearer(caller) });

@@ -2,7 +2,8 @@
 // the users service over HTTP, found through `when` (in process or through the gateway), awaited
 // with a deadline because the index fills from the users stream.
 import { randomUUID } from 'node:crypto';
-import { aUser, eventually, localCloud, useLocalCloudEnvironment, weCall, type HttpEndpoint } from '@yubl/test-harness';
+import { eventually, localCloud, useLocalCloudEnvironment, weCall, type HttpEndpoint } from '@yubl/test-harness';
+import { aUser } from '@yubl/test-support';
 
 useLocalCloudEnvironment({ SEARCH_TABLE: `search-users-${localCloud().stage}` });
 const search: HttpEndpoint = { method: 'GET', resource: '/search/users', handler: async () => (await import('../../src/handlers/search')).handler };

@@ -1,7 +1,8 @@
 // POST /users, POST /sessions and GET /users/{id} as docs/api.md's HTTP section says, one case a rule,
 // in process (TEST_MODE=handler) and through the gateway (TEST_MODE=http).
 import { randomUUID } from 'node:crypto';
-import { correlated, posts, refused, weCall } from '@yubl/test-harness';
+import { correlated, refused, weCall } from '@yubl/test-harness';
+import { posts } from '@yubl/test-support';
 import { aSignUp, getUser, postSessions, postUsers, type SignUp } from '../support/api';
 
 const join = (body: unknown, headers?: Record<string, string>) => weCall(postUsers, { path: '/users', body, headers });

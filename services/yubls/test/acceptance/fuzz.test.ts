@@ -1,7 +1,8 @@
 // Random requests, each judged by docs/api.md: what the contract refuses gets its 4xx (a 2xx is a
 // failure), what it allows the documented answers, nothing a 5xx.
 import * as v from 'valibot';
-import { aUser, bearerToken, fuzzEndpoint, jsonBody, knownValue, posts } from '@yubl/test-harness';
+import { bearerToken, fuzzEndpoint, jsonBody, knownValue } from '@yubl/test-harness';
+import { aUser, posts } from '@yubl/test-support';
 import { getYubl, postYubl } from '../support/api';
 
 // POST /yubls: {text} of 1–500 chars, from docs/api.md.

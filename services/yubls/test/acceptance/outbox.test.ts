@@ -1,7 +1,8 @@
 // Posts with Kinesis paused (its real process, SIGSTOP), and Idempotency-Key (docs/api.md
 // "Retries"): each 2xx is one yubl with exactly one yubl-posted event and one feed item per reader.
 import { randomUUID } from 'node:crypto';
-import { aUser, bearer, correlated, countsOf, eventually, follows, itemsOf, localCloud, localCloudProcess, recordsOnStream, refused, weCall, whilePaused, type TestUser } from '@yubl/test-harness';
+import { correlated, countsOf, eventually, itemsOf, localCloud, localCloudProcess, recordsOnStream, refused, weCall, whilePaused } from '@yubl/test-harness';
+import { aUser, bearer, follows, type TestUser } from '@yubl/test-support';
 import { postYubl } from '../support/api';
 
 const FUNCTION_TIMEOUT_MS = 6_000;

@@ -3,7 +3,8 @@
 // service, over HTTP.
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@yubl/auth';
-import { aUser, bearer, correlated, refused, weCall, type TestUser } from '@yubl/test-harness';
+import { correlated, refused, weCall } from '@yubl/test-harness';
+import { aUser, bearer, type TestUser } from '@yubl/test-support';
 import { getYubl, postYubl } from '../support/api';
 
 const post = (author: TestUser | undefined, body: unknown, headers: Record<string, string> = {}) => weCall(postYubl, { path: '/yubls', headers: { ...(author ? bearer(author) : {}), ...headers }, body });

@@ -1,7 +1,7 @@
 // Users for acceptance tests, made the way an app makes them: POST /users through the gateway (a
 // service's tests reach other services only over HTTP, as the service itself does).
 import { randomUUID } from 'node:crypto';
-import { localCloud } from './local-cloud';
+import { localCloud } from '@yubl/test-harness';
 
 export interface TestUser {
   id: string;

@@ -1,0 +1,1 @@
+export { aUser, bearer, follows, posts, type TestUser } from './users';
