@@ -35,8 +35,19 @@ export async function whilePaused<T>(pid: number, during: () => Promise<T>): Pro
 export interface StreamRecord {
   partitionKey: string;
   sequenceNumber: string;
-  /** the record's data, parsed */
+  /** the record's data, parsed ({} for data that is no JSON object: a poison record another test put there) */
   data: { type?: string; id?: string; data?: any; __context__?: Record<string, string> };
+  /** the record's data as text */
+  text: string;
+}
+
+function parsedData(text: string): StreamRecord['data'] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as StreamRecord['data']) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Every record on a stream from its trim horizon, shard by shard, each shard's in order. */
@@ -48,7 +59,8 @@ export async function recordsOnStream(stream: string, client = new KinesisClient
     while (iterator) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       for (const record of page.Records ?? []) {
-        records.push({ partitionKey: record.PartitionKey!, sequenceNumber: record.SequenceNumber!, data: JSON.parse(Buffer.from(record.Data!).toString('utf8')) });
+        const text = Buffer.from(record.Data!).toString('utf8');
+        records.push({ partitionKey: record.PartitionKey!, sequenceNumber: record.SequenceNumber!, data: parsedData(text), text });
       }
       if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
       iterator = page.NextShardIterator;
