@@ -36,6 +36,9 @@ export interface BulkReading {
 
 export const isRetryable = (status: number) => status === 0 || status === 429 || status >= 500;
 
+/** A refusal because a field's type clashes with the index's mapping: the document, reshaped, would be taken. */
+export const isMappingConflict = (refusal: Refusal) => refusal.status === 400 && /mapper_parsing_exception|document_parsing_exception|illegal_argument_exception/.test(refusal.reason);
+
 function reasonOf(error: BulkItemResult['error'], status: number): string {
   if (typeof error === 'string') return error;
   const said = error ? [error.type, error.reason].filter(Boolean).join(': ') : '';

@@ -65,3 +65,19 @@ export function toDocument(event: LogEvent, line: LogLine, source: LogSource): S
     },
   };
 }
+
+// The fields a document keeps as they are when its other fields clash with the index's mapping.
+const CORE_FIELDS = ['@timestamp', 'logGroup', 'logStream', 'function', 'level', 'message', 'type', 'awsRequestId', 'x-correlation-id', 'call-chain-length'];
+
+/**
+ * The same line as a document the index can always take: a field whose type clashes with the
+ * day's mapping (a `status` that was a number and is now text, say) would refuse the document for
+ * good, so the line keeps its core fields and carries the rest as one JSON text, `unmappedFields`.
+ * Searchable by correlation id, function and message all the same; nothing is lost.
+ */
+export function withUnmappedFields(stored: StoredDocument): StoredDocument {
+  const core: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(stored.document)) (CORE_FIELDS.includes(name) && typeof value !== 'object' ? core : rest)[name] = value;
+  return { ...stored, document: { ...core, unmappedFields: JSON.stringify(rest) } };
+}

@@ -2,8 +2,8 @@
 // (5xx) are sent again after a growing delay; what is still not stored when the attempts or the
 // time run out, and what was refused outright, is handed back for the dead-letter queue.
 
-import { readBulkAnswer, type BulkAnswer, type Refusal } from './bulk-results';
-import type { StoredDocument } from './documents';
+import { isMappingConflict, readBulkAnswer, type BulkAnswer, type Refusal } from './bulk-results';
+import { withUnmappedFields, type StoredDocument } from './documents';
 
 export interface IndexingPorts {
   bulk: (documents: StoredDocument[]) => Promise<BulkAnswer>;
@@ -33,7 +33,16 @@ export async function indexWithRetries(documents: StoredDocument[], ports: Index
     // A request that threw (no connection, a timeout) is a store that did not answer: retryable.
     const reading = readBulkAnswer(pending, await ports.bulk(pending).catch((): BulkAnswer => ({ status: 0 })));
     result.stored += reading.stored;
-    result.failed.push(...reading.refused);
+    // A mapping conflict goes once more, at once, reshaped (withUnmappedFields); refused again, it is refused for good.
+    const reshaped = reading.refused.filter((refusal) => isMappingConflict(refusal) && !('unmappedFields' in refusal.document.document));
+    result.failed.push(...reading.refused.filter((refusal) => !reshaped.includes(refusal)));
+    if (reshaped.length > 0) {
+      const documents = reshaped.map(({ document }) => withUnmappedFields(document));
+      const again = readBulkAnswer(documents, await ports.bulk(documents).catch((): BulkAnswer => ({ status: 0 })));
+      result.stored += again.stored;
+      result.failed.push(...again.refused);
+      reading.retry.push(...again.retry);
+    }
     if (reading.retry.length === 0) break;
     const delay = policy.baseDelayMs * 2 ** (attempt - 1);
     if (attempt >= policy.maxAttempts || delay >= ports.timeLeftMs()) {

@@ -280,10 +280,15 @@ localOnly('the ops plane on the local cloud', () => {
     expect(await deadLetterQueueDepth(deadLetterQueueUrl)).toBeGreaterThan(0);
 
     const replay = JSON.parse(await buildSh(['logs', 'replay', '--stage', stage, '--json']));
-    expect(replay).toMatchObject({ failed: 0, remaining: 0 });
+    expect(replay.failed).toBe(0);
     expect(replay.replayed).toBeGreaterThanOrEqual(summary.deadLettered);
     await eventually(async () => expect(await countOf({ term: { 'probe.keyword': marker } })).toBe(lines));
-    expect(await deadLetterQueueDepth(deadLetterQueueUrl)).toBe(0);
+    // The fault held for the whole cloud: other tests' lines shipped meanwhile were dead-lettered
+    // too, some perhaps after this replay read the queue. Replaying again drains whatever is left.
+    await eventually(async () => {
+      expect(JSON.parse(await buildSh(['logs', 'replay', '--stage', stage, '--json'])).failed).toBe(0);
+      expect(await deadLetterQueueDepth(deadLetterQueueUrl)).toBe(0);
+    }, { timeout: 30_000, interval: 1_000 });
   });
 
   httpOnly('keeps the secrets the logger masks out of the store', async () => {

@@ -55,3 +55,30 @@ describe('indexing with retries', () => {
     expect([result.stored, result.failed.length]).toEqual([3, 0]);
   });
 });
+
+describe('a document whose fields clash with the day`s mapping', () => {
+  const line: StoredDocument = { index: 'i', id: 'x', document: { '@timestamp': 't', function: 'f', message: 'request refused', 'x-correlation-id': 'c1', status: 'not a number', details: { a: 1 } } };
+  const mappingConflict = { status: 400, error: { type: 'mapper_parsing_exception', reason: 'failed to parse field [status] of type [long]' } };
+
+  it('is sent once more at once with its other fields as one JSON text, and stored so', async () => {
+    const sent: StoredDocument[][] = [];
+    const bulk = async (documents: StoredDocument[]): Promise<BulkAnswer> => {
+      sent.push(documents);
+      return { status: 200, items: documents.map((d) => ('unmappedFields' in d.document ? { status: 201 } : mappingConflict)) };
+    };
+    const result = await indexWithRetries([line], { bulk, sleep: async () => {}, timeLeftMs: () => 60_000 }, policy);
+    expect(result).toEqual({ stored: 1, retried: 0, failed: [] });
+    expect(sent[1]).toEqual([{ index: 'i', id: 'x', document: { '@timestamp': 't', function: 'f', message: 'request refused', 'x-correlation-id': 'c1', unmappedFields: JSON.stringify({ status: 'not a number', details: { a: 1 } }) } }]);
+  });
+
+  it('is refused for good when even that is refused, and other 4xx are not reshaped', async () => {
+    const refusedAlways = async (documents: StoredDocument[]): Promise<BulkAnswer> => ({ status: 200, items: documents.map(() => mappingConflict) });
+    const once = await indexWithRetries([line], { bulk: refusedAlways, sleep: async () => {}, timeLeftMs: () => 60_000 }, policy);
+    expect(once.failed.map((f) => 'unmappedFields' in f.document.document)).toEqual([true]);
+    const requests: number[] = [];
+    const forbidden = async (documents: StoredDocument[]): Promise<BulkAnswer> => (requests.push(documents.length), { status: 200, items: documents.map(() => ({ status: 403, error: { type: 'security_exception' } })) });
+    const other = await indexWithRetries([line], { bulk: forbidden, sleep: async () => {}, timeLeftMs: () => 60_000 }, policy);
+    expect(requests).toEqual([1]);
+    expect(other.failed.map((f) => f.status)).toEqual([403]);
+  });
+});
