@@ -57,7 +57,12 @@ describe("dynalite's store, captured through dynalite/db's create", () => {
 });
 
 describe('the client-token window', () => {
-  const slowly = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 10));
+  /** A commit that stays in flight until the test ends it. */
+  function heldOpen<T>(value: T) {
+    let end!: () => void;
+    const done = new Promise<T>((resolve) => (end = () => resolve(value)));
+    return { commit: () => done, end };
+  }
 
   it('answers a committed request again without running it, for 10 minutes after it completed', async () => {
     let clock = 0;
@@ -74,9 +79,11 @@ describe('the client-token window', () => {
 
   it('refuses a different request under the same token, and the same one while it is in progress', async () => {
     const registry = createTokenRegistry(() => 0);
-    const first = registry.run('t', 'request-1', () => slowly({}));
+    const inFlight = heldOpen({});
+    const first = registry.run('t', 'request-1', inFlight.commit);
     await expect(registry.run('t', 'request-1', async () => ({}))).rejects.toMatchObject({ body: { __type: expect.stringMatching(/#TransactionInProgressException$/) } });
     await expect(registry.run('t', 'request-2', async () => ({}))).rejects.toMatchObject({ body: { __type: expect.stringMatching(/#IdempotentParameterMismatchException$/) } });
+    inFlight.end();
     await first;
     await expect(registry.run('t', 'request-2', async () => ({}))).rejects.toMatchObject({ body: { __type: expect.stringMatching(/#IdempotentParameterMismatchException$/) } });
   });
