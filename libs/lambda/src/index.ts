@@ -4,6 +4,7 @@ export { httpHandler, rawHttpHandler, toHttpRequest, type HttpHandlerOptions } f
 export { ok, created, noContent, type HttpRequest, type HttpResult, type StandardSchema } from './http/types';
 export { parseJsonBody, isJsonContentType } from './http/json-body';
 export { validateBody } from './http/validation';
+export { isStorableText } from './http/text';
 export { toGatewayResponse, errorResponse, type GatewayResponse } from './http/responses';
 export { kinesisHandler, type KinesisRecordInfo } from './kinesis';
 export { snsHandler, type SnsMessageInfo } from './sns';

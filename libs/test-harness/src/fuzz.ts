@@ -76,6 +76,15 @@ export const jsonBody =
     return statuses.length ? statuses : undefined;
   };
 
+/**
+ * Text a person writes, as the contract takes it: no control characters and no lone surrogates
+ * (a line break only where `lineBreaks`). Written apart from the services' own check on purpose:
+ * a test's oracle must not move when the code under test does.
+ */
+export const isContractText = (value: string, { lineBreaks = false }: { lineBreaks?: boolean } = {}): boolean =>
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  !(lineBreaks ? /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff]/u : /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/u).test(value);
+
 /** Auth: anything but one of these Authorization headers (valid bearer tokens) gets 401. */
 export const bearerToken =
   (valid: readonly string[]): FuzzRule =>

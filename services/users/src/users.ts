@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { ConflictError, NotFoundError, UnauthorizedError } from '@yubl/errors';
 import { envelope, type EventEnvelope } from '@yubl/events';
+import { isStorableText } from '@yubl/lambda';
 import { hashPassword, UNUSABLE_HASH, verifyPassword } from './passwords';
 
 export interface User {
@@ -24,8 +25,9 @@ export interface UserStore {
   get(id: string): Promise<StoredUser | undefined>;
 }
 
-// 1-50 characters as sent (docs/api.md), then stored without surrounding spaces: a blank name is refused.
-const name = v.pipe(v.string(), v.minLength(1), v.maxLength(50), v.trim(), v.nonEmpty('a name is not blank'));
+// 1-50 characters as sent (docs/api.md), no control characters or lone surrogates, then stored
+// without surrounding spaces: a blank name is refused.
+const name = v.pipe(v.string(), v.minLength(1), v.maxLength(50), v.check((text) => isStorableText(text), 'a name holds no control characters or lone surrogates'), v.trim(), v.nonEmpty('a name is not blank'));
 export const JoinRequest = v.object({
   username: v.pipe(v.string(), v.regex(/^[a-z0-9_]{3,30}$/, 'a username is 3-30 of a-z, 0-9 and _')),
   firstName: name,

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { HttpError, NotFoundError, ValidationError } from '@yubl/errors';
 import { envelope, timeOrderedId, type EventEnvelope } from '@yubl/events';
+import { isStorableText } from '@yubl/lambda';
 
 export interface Yubl {
   id: string;
@@ -32,7 +33,10 @@ export interface YublStore {
   get(id: string): Promise<Yubl | undefined>;
 }
 
-export const PostRequest = v.object({ text: v.pipe(v.string(), v.minLength(1), v.maxLength(500)) });
+// 1-500 characters (docs/api.md); line breaks, but no other control characters and no lone surrogates.
+export const PostRequest = v.object({
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(500), v.check((text) => isStorableText(text, { lineBreaks: true }), 'a yubl holds no control characters but line breaks, and no lone surrogates')),
+});
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,100}$/;

@@ -2,12 +2,12 @@
 // failure), one it allows gets the documented answers, and nothing gets a 5xx. The body rules
 // below are written from docs/api.md, not taken from the service: the fuzz must not share its bugs.
 import * as v from 'valibot';
-import { fuzzEndpoint, jsonBody, knownValue, weCall, type FuzzRequest } from '@yubl/test-harness';
+import { fuzzEndpoint, isContractText, jsonBody, knownValue, weCall, type FuzzRequest } from '@yubl/test-harness';
 import { aSignUp, getUser, postSessions, postUsers } from '../support/api';
 
-// username: 3–30 of [a-z0-9_]; names: 1–50 chars (not blank: the service refuses a name of only
+// username: 3–30 of [a-z0-9_]; names: 1–50 chars, no control characters (not blank: the service refuses a name of only
 // spaces, which docs/api.md does not say either way); password: 8–128 chars.
-const name = v.pipe(v.string(), v.minLength(1), v.maxLength(50), v.check((value) => value.trim() !== ''));
+const name = v.pipe(v.string(), v.minLength(1), v.maxLength(50), v.check((value) => value.trim() !== ''), v.check((value) => isContractText(value)));
 const JoinBody = v.object({ username: v.pipe(v.string(), v.regex(/^[a-z0-9_]{3,30}$/)), firstName: name, lastName: name, password: v.pipe(v.string(), v.minLength(8), v.maxLength(128)) });
 const SignInBody = v.object({ username: v.string(), password: v.string() });
 

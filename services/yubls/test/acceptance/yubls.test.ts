@@ -29,6 +29,7 @@ describe('POST /yubls and GET /yubls/{id}', () => {
   it.each([
     ['1 character', 'x'],
     ['500 characters', 'y'.repeat(500)],
+    ['lines and an emoji', 'one\ntwo\r\nthree 😀'],
   ])('takes a text of %s', async (_case, text) => {
     expect(await post(author, { text })).toMatchObject({ ...correlated(201), body: { text } });
   });
@@ -36,6 +37,9 @@ describe('POST /yubls and GET /yubls/{id}', () => {
   it.each([
     ['an empty text', { text: '' }],
     ['a text of 501 characters', { text: 'z'.repeat(501) }],
+    ['a text with a NUL', { text: 'a\u0000b' }],
+    ['a text with an escape sequence', { text: '\u001b[2Jcleared' }],
+    ['a text with a lone surrogate (half an emoji)', { text: 'half \ud83d' }],
     ['no text', {}],
     ['a text that is not a string', { text: 42 }],
     ['no body at all', undefined],
