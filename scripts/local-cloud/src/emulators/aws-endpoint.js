@@ -5,29 +5,12 @@
 // SNS speaks form-encoded query.
 
 const http = require('node:http');
-const zlib = require('node:zlib');
 const { AwsError } = require('./aws-errors');
+const { readRequestBody, UnreadableBody } = require('./request-body');
 
 // SQS's JSON protocol keeps its query-era error codes in a header the SDK reads.
 const SQS_JSON_TYPES = { 'AWS.SimpleQueueService.NonExistentQueue': 'QueueDoesNotExist' };
 
-function readBody(request) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      // The SDK gzips large bodies of operations that allow it (CloudWatch's PutMetricData).
-      const gzipped = /gzip/i.test(request.headers['content-encoding'] ?? '');
-      try {
-        resolve((gzipped ? zlib.gunzipSync(body) : body).toString('utf8'));
-      } catch {
-        resolve(body.toString('utf8')); // not gzip after all: answered as a body that is not JSON
-      }
-    });
-    request.on('error', reject);
-  });
-}
 
 function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log }) {
   // X-Amz-Target prefix -> the emulator that answers it.
@@ -64,7 +47,8 @@ function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log }
   }
 
   return http.createServer(async (request, response) => {
-    const text = await readBody(request);
+    // A body that does not decompress is answered as one that is not JSON.
+    const text = await readRequestBody(request).catch((error) => (error instanceof UnreadableBody ? '' : Promise.reject(error)));
     const target = request.headers['x-amz-target'] ?? '';
     const json = jsonServices.find(([prefix, service]) => service && target.startsWith(prefix));
     if (json) return answerJson(response, json[1], target, text);

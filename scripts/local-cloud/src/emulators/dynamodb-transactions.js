@@ -11,6 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire } = require('node:module');
+const { readRequestBody, UnreadableBody } = require('./request-body');
 
 const requireFromDynalite = createRequire(require.resolve('dynalite'));
 const dynaliteDb = requireFromDynalite('./db');
@@ -316,19 +317,6 @@ function send(res, contentType, statusCode, body) {
   res.end(text);
 }
 
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let size = 0;
-    req.on('data', (chunk) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) reject(Object.assign(new Error('request too large'), { statusCode: 413 }));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /**
  * The two transaction actions on `store` (dynalite's own), by their x-amz-target.
@@ -354,7 +342,9 @@ function createTransactions(store, { now = Date.now } = {}) {
     async answer(req, res) {
       const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim() === 'application/json' ? 'application/json' : 'application/x-amz-json-1.0';
       try {
-        const text = await readBody(req);
+        const text = await readRequestBody(req, { maxBytes: MAX_REQUEST_BYTES }).catch((error) => {
+          throw error instanceof UnreadableBody ? Object.assign(error, { statusCode: error.reason === 'too-large' ? 413 : 400 }) : error;
+        });
         let body;
         try {
           body = JSON.parse(text);

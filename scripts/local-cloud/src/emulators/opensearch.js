@@ -11,7 +11,7 @@
 
 const crypto = require('node:crypto');
 const http = require('node:http');
-const zlib = require('node:zlib');
+const { readRequestBody, UnreadableBody } = require('./request-body');
 
 const VERSION = '2.19.0'; // what GET / reports: the API served here is that of any OpenSearch 2.x
 const MAX_RESULT_WINDOW = 10_000; // index.max_result_window
@@ -520,23 +520,11 @@ function createFaultSwitch({ now }) {
 
 // ---- HTTP ---------------------------------------------------------------------------------------
 
-function readBody(request) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const encoding = String(request.headers['content-encoding'] ?? '').toLowerCase();
-      try {
-        // The client sends gzip bodies when created with `compression: 'gzip'`.
-        resolve((encoding.includes('gzip') ? zlib.gunzipSync(raw) : encoding.includes('deflate') ? zlib.inflateSync(raw) : raw).toString('utf8'));
-      } catch (error) {
-        reject(badRequest(`the request body is not valid ${encoding}: ${error.message}`, 'parse_exception'));
-      }
-    });
-    request.on('error', reject);
+/** The body as text; a compressed body that does not decompress is a 400 parse_exception. */
+const readBody = (request) =>
+  readRequestBody(request).catch((error) => {
+    throw error instanceof UnreadableBody ? badRequest(error.message, 'parse_exception') : error;
   });
-}
 
 function parseJson(text) {
   if (text.trim() === '') return undefined;

@@ -1,0 +1,39 @@
+'use strict';
+
+// A request's body as text, for every emulator served here: decoded from gzip or deflate when the
+// client compressed it (the SDK gzips CloudWatch's large PutMetricData; the OpenSearch client can
+// compress), and refused past `maxBytes`. Each emulator answers a refusal in its own protocol's way.
+
+const zlib = require('node:zlib');
+
+/** Why a body could not be read: `reason` is 'too-large' or 'bad-encoding'. */
+class UnreadableBody extends Error {
+  constructor(reason, message) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+function readRequestBody(request, { maxBytes = Infinity } = {}) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    request.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > maxBytes) reject(new UnreadableBody('too-large', `the request body is over ${maxBytes} bytes`));
+      else chunks.push(chunk);
+    });
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const encoding = String(request.headers['content-encoding'] ?? '').toLowerCase();
+      try {
+        resolve((encoding.includes('gzip') ? zlib.gunzipSync(raw) : encoding.includes('deflate') ? zlib.inflateSync(raw) : raw).toString('utf8'));
+      } catch (error) {
+        reject(new UnreadableBody('bad-encoding', `the request body is not valid ${encoding}: ${error.message}`));
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+module.exports = { readRequestBody, UnreadableBody };
