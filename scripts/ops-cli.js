@@ -15,8 +15,9 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 
 const ROOT = path.resolve(__dirname, '..');
-// The fields shown beside the message, when a line has them.
-const SHOWN_FIELDS = ['x-correlation-id', 'awsRequestId', 'statusCode', 'durationMs', 'errorCode', 'errorMessage'];
+// The fields shown beside the message, when a line has them: the ids, and what the wrappers' own
+// lines carry (a refusal's status, code and reason; a failure's error).
+const SHOWN_FIELDS = ['x-correlation-id', 'awsRequestId', 'status', 'code', 'reason', 'error'];
 const PAGE = 1_000;
 const FOLLOW_EVERY_MS = 2_000;
 
