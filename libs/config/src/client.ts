@@ -41,7 +41,8 @@ interface Loaded {
 }
 
 /**
- * Config for a function, built on Powertools Parameters (ConfigServiceProvider) with what it lacks:
+ * Config for a function, read from the config service (ConfigServiceProvider), with a cache of its own
+ * (README.md says why not Powertools' BaseProvider):
  * - the values are fetched as soon as the client is made, during the init phase;
  * - a secret is decrypted with KMS once per version, under the context {service, key};
  * - a refresh runs in the background every refreshSeconds with jitter, on a timer that never keeps
@@ -84,7 +85,7 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
 
   async function load(name: string): Promise<void> {
     try {
-      const entry = (await provider.get(name, { forceFetch: true, maxAge: refreshSeconds })) as ConfigEntry;
+      const entry = await provider.get(name);
       const previous = loaded.get(name);
       if (previous && previous.version === entry.version) {
         previous.loadedAt = Date.now();
