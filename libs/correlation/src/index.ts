@@ -11,3 +11,4 @@ export { CALL_CHAIN_PROOF, proveChain, isProvenChain } from './chain-proof';
 export { correlatedFetch, type CorrelatedRequestInit } from './forward/http-client';
 export { forwardCorrelation, withAttributes } from './forward/sdk-middleware';
 export { MessageAttributesFullError } from './forward/message-attributes-full-error';
+export { fromHeaderValue, toHeaderValue } from './header-value';

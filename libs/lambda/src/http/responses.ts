@@ -1,4 +1,4 @@
-import { CallChainTooLongError, currentContext, CORRELATION_ID } from '@yubl/correlation';
+import { CallChainTooLongError, currentContext, CORRELATION_ID, toHeaderValue } from '@yubl/correlation';
 import { HttpError } from '@yubl/errors';
 import { log } from '@yubl/logger';
 
@@ -17,7 +17,7 @@ export function toGatewayResponse(result: unknown): GatewayResponse {
   const response = (result ?? { statusCode: 204 }) as { statusCode?: number; body?: unknown; headers?: Record<string, string>; isBase64Encoded?: boolean };
   const headers: Record<string, string | number | boolean> = response.headers ? { ...response.headers } : {};
   const id = currentContext()?.ids[CORRELATION_ID];
-  if (id) headers[CORRELATION_ID] = id;
+  if (id) headers[CORRELATION_ID] = toHeaderValue(id);
   let body = response.body;
   if (body !== undefined && typeof body !== 'string') {
     body = JSON.stringify(body);

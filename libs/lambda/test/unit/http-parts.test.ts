@@ -92,6 +92,10 @@ describe('a handler`s result as API Gateway`s', () => {
     expect(inRequest('c1', () => toGatewayResponse({ statusCode: 200, headers }))).toEqual({ statusCode: 200, headers: { 'x-own': '1', 'x-correlation-id': 'c1' } });
     expect(headers).toEqual({ 'x-own': '1' });
   });
+
+  it('carries an x-correlation-id outside ASCII percent-encoded, as docs/api.md says headers carry it', () => {
+    expect(inRequest('ïd-🙂', () => toGatewayResponse({ statusCode: 200 })).headers['x-correlation-id']).toBe(encodeURIComponent('ïd-🙂'));
+  });
 });
 
 describe('a thrown error as API Gateway`s answer', () => {
