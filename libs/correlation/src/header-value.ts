@@ -5,7 +5,7 @@
 
 const PERCENT_ESCAPE = /%[0-9a-f]{2}/i;
 const HIGH_BYTES = /[\u0080-\u00ff]/;
-const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 // What goes out escaped: controls, `%`, and everything past printable ASCII (code points, so a
 // surrogate pair is one character and a lone surrogate one more).
 const TO_ESCAPE = /[^\u0020-\u0024\u0026-\u007e]/gu;
