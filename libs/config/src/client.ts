@@ -1,6 +1,7 @@
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { log } from '@yubl/logger';
 import { ConfigServiceProvider, type ConfigEntry } from './provider';
+import { sdkClientOptions } from '@yubl/aws';
 
 export interface ConfigClientOptions {
   /** the values this function needs, as service/key (e.g. auth/jwt-secret): fetched at once */
@@ -72,7 +73,7 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
   const lastReload = new Map<string, number>();
 
   async function decrypt(entry: ConfigEntry): Promise<string> {
-    kms ??= new KMSClient({});
+    kms ??= new KMSClient(sdkClientOptions());
     try {
       const { Plaintext } = await kms.send(
         new DecryptCommand({ CiphertextBlob: Buffer.from(entry.value, 'base64'), EncryptionContext: { service: entry.service, key: entry.key } }),

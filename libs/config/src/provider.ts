@@ -1,3 +1,4 @@
+import { HTTP_CALL_TIMEOUT_MS } from '@yubl/aws';
 import { correlatedFetch } from '@yubl/correlation';
 
 /** An entry as the config service answers it (docs/api.md). */
@@ -29,7 +30,7 @@ export class ConfigServiceProvider {
   constructor(
     private readonly baseUrl: string,
     private readonly apiKey: string,
-    private readonly timeoutMs = 2_000,
+    private readonly timeoutMs = HTTP_CALL_TIMEOUT_MS,
   ) {}
 
   async get(name: string): Promise<ConfigEntry> {
