@@ -14,11 +14,11 @@ export const SDK_MAX_ATTEMPTS = 2;
 export const SDK_RETRY_DELAY_MS = 100;
 
 /** An HTTP call to another service (correlatedFetch): connecting and answering within this, in all. */
-export const HTTP_CALL_TIMEOUT_MS = 1_500;
+export const HTTP_CALL_TIMEOUT_MS = 2_000;
 /** The same for a background function (distribute-yubl reading followers: 60 s a batch). */
 export const BACKGROUND_HTTP_CALL_TIMEOUT_MS = 5_000;
 /** a publish after a commit (the outbox): one attempt, then the relay's */
-export const PUBLISH_AFTER_COMMIT_MS = 1_000;
+export const PUBLISH_AFTER_COMMIT_MS = 800;
 
 /** The longest one SDK call can take before it fails: every attempt timing out, and the pauses between. */
 export const worstSdkCallMs = (attempts = SDK_MAX_ATTEMPTS, requestMs = SDK_REQUEST_TIMEOUT_MS): number => attempts * requestMs + (attempts - 1) * SDK_RETRY_DELAY_MS;

@@ -16,7 +16,7 @@ export interface OutboxOptions {
   table: string;
   dynamodb?: DynamoDBDocumentClient;
   kinesis?: KinesisClient;
-  /** how long a request may spend publishing after its commit (default 1 s): past it the relay publishes */
+  /** how long a request may spend publishing after its commit (default @yubl/aws PUBLISH_AFTER_COMMIT_MS): past it the relay publishes */
   publishTimeoutMs?: number;
   /** the relay leaves items younger than this alone (default 6 s, a producer's timeout): their request may still publish them */
   relayMinAgeMs?: number;
