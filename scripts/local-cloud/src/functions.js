@@ -28,15 +28,24 @@ async function invokeSync(fn, event) {
   return { ok: true, status: response.status, payload };
 }
 
+/**
+ * True when the invocation never reached the function: nothing listens on its port (its
+ * serverless-offline is down or restarting). Lambda treats not being able to run a function as its
+ * own error, not the function's: it retries without counting an attempt (see createAsyncInvoker
+ * and kinesis-mapping.js). A process killed mid-invocation is the function's error (on AWS,
+ * Runtime.ExitError), and counts.
+ */
+const notInvoked = (error) => error?.cause?.code === 'ECONNREFUSED';
+
 /** The record Lambda sends to an on-failure destination after an asynchronous invocation gives up. */
-function asyncFailureRecord(fn, event, result, invokeCount) {
+function asyncFailureRecord(fn, event, result, invokeCount, condition = 'RetriesExhausted') {
   return {
     version: '1.0',
     timestamp: new Date().toISOString(),
     requestContext: {
       requestId: crypto.randomUUID(),
       functionArn: `${fn.arn}:$LATEST`,
-      condition: 'RetriesExhausted',
+      condition,
       approximateInvokeCount: invokeCount,
     },
     requestPayload: event,
@@ -45,12 +54,26 @@ function asyncFailureRecord(fn, event, result, invokeCount) {
   };
 }
 
+// Lambda waits about a minute before the first retry of a failed asynchronous invocation, then two;
+// here one second, then two (1/60 of it: `LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS` or `local-cloud up
+// --async-retry-delay-ms` changes the first, the second is double), long enough for a crashed
+// service to be restarted inside the retries, short enough for tests.
+const ASYNC_RETRY_DELAY_MS = 1_000;
+// An event Lambda could not hand to the function (throttled, or no runtime there) goes back to the
+// queue and is tried again with a growing delay (AWS: up to 5 minutes), until maximumEventAge
+// (6 hours by default) has passed.
+const NOT_INVOKED_MAX_DELAY_MS = 5_000;
+const MAXIMUM_EVENT_AGE_SECONDS = 21_600;
+
 /**
- * Asynchronous invocation with Lambda's semantics: up to `maximumRetryAttempts` retries (default 2)
- * with growing delays (AWS waits about a minute, then two; locally `retryDelayMs`, then double), then
- * the function's on-failure destination. Resolves when the event is delivered or given up.
+ * Asynchronous invocation with Lambda's semantics, the one place for every asynchronous source
+ * (SNS, CloudWatch Logs subscriptions, EventBridge, Invoke with InvocationType Event): up to
+ * `maximumRetryAttempts` retries (default 2) of a function error after `retryDelayMs`, then double;
+ * an invocation that never reached the function retried without counting until the event is
+ * `maximumEventAge` seconds old; then the function's on-failure destination. Resolves when the event
+ * is delivered or given up.
  */
-function createAsyncInvoker({ destinations, log, retryDelayMs = 200 }) {
+function createAsyncInvoker({ destinations, log, retryDelayMs = ASYNC_RETRY_DELAY_MS }) {
   const inFlight = new Set();
   let stopped = false;
   // reservedConcurrency: at most that many invocations of a function at once; the rest wait their
@@ -79,27 +102,46 @@ function createAsyncInvoker({ destinations, log, retryDelayMs = 200 }) {
     else running.set(fn.key, (running.get(fn.key) ?? 1) - 1);
   }
 
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
   async function run(fn, event) {
+    const queuedAt = Date.now();
+    const maximumAgeMs = (fn.maximumEventAge ?? MAXIMUM_EVENT_AGE_SECONDS) * 1000;
     let result;
-    for (let attempt = 0; attempt <= fn.maximumRetryAttempts; attempt += 1) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
+    let condition = 'RetriesExhausted';
+    let invokes = 0;
+    let notInvokedDelay = retryDelayMs;
+    for (let attempt = 0; attempt <= fn.maximumRetryAttempts; ) {
       if (stopped) return;
       await slot(fn);
       try {
         result = await invokeSync(fn, event);
       } catch (error) {
-        result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: error.message } };
+        result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: error.message }, notInvoked: notInvoked(error) };
       } finally {
         release(fn);
       }
       if (result.ok) return;
+      if (result.notInvoked) {
+        if (Date.now() - queuedAt >= maximumAgeMs) {
+          condition = 'EventAgeExceeded';
+          break;
+        }
+        await wait(notInvokedDelay);
+        notInvokedDelay = Math.min(notInvokedDelay * 2, NOT_INVOKED_MAX_DELAY_MS);
+        continue;
+      }
+      invokes += 1;
       log(`${fn.key}: asynchronous invocation failed (attempt ${attempt + 1} of ${fn.maximumRetryAttempts + 1}): ${result.payload?.errorMessage ?? result.functionError}`);
+      attempt += 1;
+      if (attempt <= fn.maximumRetryAttempts) await wait(retryDelayMs * 2 ** (attempt - 1));
     }
+    if (stopped) return;
     if (fn.onFailure) {
-      await destinations.send(fn.onFailure, asyncFailureRecord(fn, event, result, fn.maximumRetryAttempts + 1));
-      log(`${fn.key}: event sent to on-failure destination ${fn.onFailure}`);
+      await destinations.send(fn.onFailure, asyncFailureRecord(fn, event, result, invokes, condition));
+      log(`${fn.key}: event sent to on-failure destination ${fn.onFailure} (${condition})`);
     } else {
-      log(`${fn.key}: event dropped after ${fn.maximumRetryAttempts + 1} attempts (no on-failure destination)`);
+      log(`${fn.key}: event dropped after ${invokes} attempts (${condition}; no on-failure destination)`);
     }
   }
 
@@ -121,4 +163,4 @@ function createAsyncInvoker({ destinations, log, retryDelayMs = 200 }) {
   };
 }
 
-module.exports = { invokeSync, createAsyncInvoker };
+module.exports = { invokeSync, createAsyncInvoker, notInvoked, ASYNC_RETRY_DELAY_MS };

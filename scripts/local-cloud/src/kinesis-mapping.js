@@ -16,11 +16,12 @@
 
 const crypto = require('node:crypto');
 const { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } = require('@aws-sdk/client-kinesis');
-const { invokeSync } = require('./functions');
+const { invokeSync, notInvoked } = require('./functions');
 
 const IDLE_POLL_MS = 250; // AWS polls an idle shard about once a second; faster here keeps tests quick
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 2_000;
+const NOT_INVOKED_RETRY_MS = 1_000;
 
 const toEvent = (mapping, shardId, records) => ({
   Records: records.map((record) => ({
@@ -112,6 +113,16 @@ function startKinesisMapping({ kinesis, fn, mapping, destinations, log, invoke =
       try {
         result = await invoke(fn, toEvent(mapping, shardId, batch));
       } catch (error) {
+        if (notInvoked(error)) {
+          // Lambda could not invoke the function (its process is down or restarting): retried
+          // until the records are too old, with no attempt counted and no bisection.
+          if (expired(batch)) {
+            await giveUp(shardId, batch, 'RecordAgeExceeded', invokeCount, { ok: false, functionError: 'ServiceException' });
+            return;
+          }
+          await sleep(NOT_INVOKED_RETRY_MS);
+          continue;
+        }
         result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: error.message } };
       }
       invokeCount += 1;

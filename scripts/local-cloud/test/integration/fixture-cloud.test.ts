@@ -17,7 +17,20 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { randomUUID } from 'node:crypto';
-import { eventually, localClientConfig, localCloudCli, startLocalCloud, type LocalCloudEndpoints, type StartedCloud } from '@yubl/test-harness';
+import {
+  cloudHealth,
+  eventually,
+  kill,
+  localClientConfig,
+  localCloudCli,
+  localCloudProcess,
+  localCloudServiceProcess,
+  recovered,
+  startLocalCloud,
+  whilePaused,
+  type LocalCloudEndpoints,
+  type StartedCloud,
+} from '@yubl/test-harness';
 import { portOpen } from '../../src/offline';
 import { readState } from '../../src/cloud';
 import { alive } from '../../src/children';
@@ -217,11 +230,14 @@ describe('SNS delivery', () => {
     expect(delivery.attributes).toEqual({ 'x-correlation-id': 'corr-1' });
   });
 
-  it('sends an event that fails every retry to the function on-failure destination', async () => {
+  it('sends an event that fails every retry to the function on-failure destination, the retries 1 s and then 2 s apart', async () => {
     const runId = randomUUID();
+    const publishedAt = Date.now();
     await sns.send(new PublishCommand({ TopicArn: topicArn(), Message: JSON.stringify({ run: runId, id: 'm2', failTimes: 1_000 }) }));
     const record = await failureRecord((r) => r.requestPayload?.Records?.[0]?.Sns?.Message?.includes(runId));
     expect(record).toMatchObject({ requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 }, responseContext: { functionError: 'Unhandled' } });
+    // Lambda waits about a minute, then two; the local cloud 1 s, then 2 s (LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS).
+    expect(Date.parse(record.timestamp) - publishedAt).toBeGreaterThanOrEqual(3_000);
     expect((await deliveriesOf(runId)).get('m2')?.deliveries).toBe(3);
   });
 });
@@ -295,6 +311,52 @@ describe('CloudWatch Logs', () => {
     await eventually(async () => expect((await deliveriesOf(`api-call#${after}`)).get('CreateLogGroup')?.deliveries).toBe(1));
     expect((await deliveriesOf(`api-call#${whileOff}`)).size).toBe(0);
     expect((await deliveriesOf(`api-call#${unmatched}`)).size).toBe(0);
+  });
+});
+
+// Last but one: these kill the cloud's processes (the emulators lose what they held).
+describe('surviving its parts', () => {
+  const restartsOf = async (part: string) => (await cloudHealth(cloud.baseUrl)).processes[part]!.restarts;
+
+  it('reports a paused emulator as not answering (503), and ready again once it goes on', async () => {
+    const during = await whilePaused(localCloudProcess('run-emulator.js dynamodb', started.stateDir), () => cloudHealth(cloud.baseUrl));
+    expect(during).toMatchObject({ httpStatus: 503, status: 'degraded', parts: { dynamodb: 'not answering', kinesis: 'ready' } });
+    expect(await cloudHealth(cloud.baseUrl)).toMatchObject({ httpStatus: 200, status: 'ready' });
+  });
+
+  it('restarts a killed Kinesis with its streams, says what it lost, and its mapping delivers what is put after', async () => {
+    const before = await restartsOf('kinesis');
+    kill(localCloudProcess('run-emulator.js kinesis', started.stateDir));
+    expect((await cloudHealth(cloud.baseUrl)).httpStatus).toBe(503);
+    const health = await recovered(cloud.baseUrl, 'kinesis', before);
+    expect(health.processes.kinesis).toMatchObject({ lastRestart: { reason: 'exited (SIGKILL)' }, onRestart: { loses: expect.stringMatching(/every record/) } });
+    const runId = randomUUID();
+    await putRecords([0, 1, 2].map((n) => ({ key: 'after-restart', n })), runId);
+    await eventually(async () => expect([...(await deliveriesOf(runId)).values()].map((d) => d.deliveries)).toEqual([1, 1, 1]), { timeout: 20_000 });
+  });
+
+  it('restarts a killed DynamoDB with its tables, empty', async () => {
+    const runId = randomUUID();
+    await putRecords([{ key: 'before', n: 0 }], runId);
+    await eventually(async () => expect((await deliveriesOf(runId)).size).toBe(1), { timeout: 20_000 });
+    const before = await restartsOf('dynamodb');
+    kill(localCloudProcess('run-emulator.js dynamodb', started.stateDir));
+    await recovered(cloud.baseUrl, 'dynamodb', before);
+    expect((await deliveriesOf(runId)).size).toBe(0); // lost, as /health says
+    await putRecords([{ key: 'after', n: 0 }], runId);
+    await eventually(async () => expect([...(await deliveriesOf(runId)).keys()]).toEqual([id('after', 0)]), { timeout: 20_000 });
+  });
+
+  it("restarts a killed service's serverless-offline; what SNS delivers while it is down arrives once it is back, no attempt spent", async () => {
+    const before = await restartsOf('service:fixture');
+    kill(localCloudServiceProcess('fixture', started.stateDir));
+    const runId = randomUUID();
+    await eventually(async () => expect((await cloudHealth(cloud.baseUrl)).parts['service:fixture']).toBe('restarting'), { timeout: 5_000, interval: 50 });
+    await sns.send(new PublishCommand({ TopicArn: `arn:aws:sns:${cloud.region}:000000000000:local-cloud-fixture-notifications-${cloud.stage}`, Message: JSON.stringify({ run: runId, id: 'while-down' }) }));
+    const health = await recovered(cloud.baseUrl, 'service:fixture', before);
+    expect(health.processes['service:fixture']!.lastRestart!.recoveredInMs).toBeGreaterThan(3_000); // longer than the retries' 1 s + 2 s
+    await eventually(async () => expect((await deliveriesOf(runId)).get('while-down')?.deliveries).toBe(1), { timeout: 20_000 });
+    expect((await fetch(`${cloud.baseUrl}/fixture/hello`)).status).toBe(200);
   });
 });
 
