@@ -1,13 +1,18 @@
 // Faults on the local cloud made with its real processes (a paused emulator), and the events a
 // stream really holds, for tests that count what survived them.
+import { execFile } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { eventually } from './eventually';
 import { localClientConfig, localCloudStateDir } from './local-cloud';
+
+const run = promisify(execFile);
+const repoRoot = resolve(__dirname, '../../..');
 
 /** The pid of the local cloud's child process whose command line holds `match` (e.g. `run-emulator.js kinesis`). */
 export function localCloudProcess(match: string, stateDir = localCloudStateDir()): number {
@@ -69,6 +74,29 @@ export async function recovered(baseUrl: string, part: string, restartsBefore: n
     },
     { timeout, interval: 200 },
   );
+}
+
+/** What `./build.sh redrive --json` counted (docs/api.md "Failure queues and redrive"). */
+export interface RedriveCounts {
+  redelivered: number;
+  async: number;
+  kinesisBatches: number;
+  kinesisRecords: number;
+  failed: number;
+  recordsGone: number;
+  unrecognised: number;
+  left: number;
+}
+
+/** Runs `./build.sh redrive --stage local --queue NAME --json` against the cloud in `stateDir`, as an operator would. */
+export async function redrive(queueName: string, stateDir = localCloudStateDir()): Promise<RedriveCounts> {
+  const { stdout } = await run(join(repoRoot, 'build.sh'), ['redrive', '--stage', 'local', '--queue', queueName, '--json'], { env: { ...process.env, LOCAL_CLOUD_STATE_DIR: stateDir } })
+    // It exits 1 when something was left in the queue, and prints its counts all the same.
+    .catch((error: { stdout?: string; stderr?: string }) => {
+      if (!error.stdout) throw new Error(`./build.sh redrive failed: ${error.stderr}`, { cause: error });
+      return { stdout: error.stdout };
+    });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as RedriveCounts;
 }
 
 /** Runs `during` with the process stopped (SIGSTOP), and always lets it go on after (SIGCONT). */

@@ -227,4 +227,4 @@ function kinesisMappingFrom(stream, { render, region, accountId }) {
   };
 }
 
-module.exports = { startKinesisMapping, kinesisMappingFrom, firstFailure };
+module.exports = { startKinesisMapping, kinesisMappingFrom, firstFailure, kinesisEvent: toEvent };

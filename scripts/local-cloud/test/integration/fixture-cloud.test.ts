@@ -14,7 +14,7 @@ import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ListRulesComm
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { randomUUID } from 'node:crypto';
 import {
@@ -26,6 +26,7 @@ import {
   localCloudProcess,
   localCloudServiceProcess,
   recovered,
+  redrive,
   startLocalCloud,
   whilePaused,
   type LocalCloudEndpoints,
@@ -311,6 +312,39 @@ describe('CloudWatch Logs', () => {
     await eventually(async () => expect((await deliveriesOf(`api-call#${after}`)).get('CreateLogGroup')?.deliveries).toBe(1));
     expect((await deliveriesOf(`api-call#${whileOff}`)).size).toBe(0);
     expect((await deliveriesOf(`api-call#${unmatched}`)).size).toBe(0);
+  });
+});
+
+describe('./build.sh redrive', () => {
+  it("re-delivers the failure queue's asynchronous events and Kinesis batches to their function, deleting each only once delivered", async () => {
+    // The queue holds only this test's records: what earlier tests left is taken off first.
+    for (let left = 1; left > 0; ) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: failuresQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      for (const message of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: failuresQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+      left = Messages.length;
+    }
+    const runId = randomUUID();
+    // Each fails its three attempts (the first and two retries) into the queue: one asynchronous
+    // event that a fourth delivery gets through, one that fails forever, one Kinesis record.
+    const topicArn = `arn:aws:sns:${cloud.region}:000000000000:local-cloud-fixture-notifications-${cloud.stage}`;
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ run: runId, id: 'redriven', failTimes: 3 }) }));
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ run: runId, id: 'hopeless', failTimes: 1_000 }) }));
+    await putRecords([{ key: 'redrive', n: 0, failTimes: 3 }], runId);
+    await eventually(async () => {
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: failuresQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      expect(Number(Attributes!.ApproximateNumberOfMessages)).toBe(3);
+    }, { timeout: 30_000, interval: 250 });
+    const delivered = await deliveriesOf(runId);
+    expect([delivered.get('redriven')?.deliveries, delivered.get('hopeless')?.deliveries, delivered.get(id('redrive', 0))?.deliveries]).toEqual([3, 3, 3]);
+
+    expect(await redrive(`local-cloud-fixture-failures-${cloud.stage}`, started.stateDir)).toEqual({ redelivered: 2, async: 1, kinesisBatches: 1, kinesisRecords: 1, failed: 1, recordsGone: 0, unrecognised: 0, left: 1 });
+    const after = await deliveriesOf(runId);
+    expect([after.get('redriven')?.deliveries, after.get('hopeless')?.deliveries, after.get(id('redrive', 0))?.deliveries]).toEqual([4, 4, 4]);
+    // The record came from the stream itself: the same sequence number the mapping delivered.
+    expect(after.get(id('redrive', 0))?.sequenceNumber).toBe(delivered.get(id('redrive', 0))?.sequenceNumber);
+    // Only the one that failed again is left (hidden while the redrive's visibility timeout runs).
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: failuresQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    expect(Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible)).toBe(1);
   });
 });
 
