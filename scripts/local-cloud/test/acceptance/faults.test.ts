@@ -52,7 +52,7 @@ beforeAll(async () => {
   process.env.LOCAL_CLOUD_STATE_DIR = started.stateDir;
   dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig('dynamodb', cloud)));
   sqs = new SQSClient(localClientConfig('sqs', cloud));
-}, 240_000);
+}, 330_000);
 
 afterAll(async () => {
   if (testMode() !== 'http') return;
