@@ -6,7 +6,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { eventually } from '@yubl/test-harness';
-import { startKinesisMapping, kinesisMappingFrom } from '../../src/kinesis-mapping';
+import { startKinesisMapping, kinesisMappingFrom } from '../../src/event-sources/kinesis';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kinesalite = require('kinesalite') as (options: object) => Server;

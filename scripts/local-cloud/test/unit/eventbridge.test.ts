@@ -1,4 +1,4 @@
-import { createEventBridge, nextCron, patternMatches, rateSeconds } from '../../src/eventbridge';
+import { createEventBridge, nextCron, patternMatches, rateSeconds } from '../../src/event-sources/eventbridge';
 
 const createLogGroup = {
   source: 'aws.logs',

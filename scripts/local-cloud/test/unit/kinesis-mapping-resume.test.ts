@@ -4,7 +4,7 @@
 import { ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { eventually } from '@yubl/test-harness';
-import { startKinesisMapping } from '../../src/kinesis-mapping';
+import { startKinesisMapping } from '../../src/event-sources/kinesis';
 
 const record = (n: number) => ({ SequenceNumber: `seq-${n}`, PartitionKey: 'k', Data: Buffer.from(JSON.stringify({ n })), ApproximateArrivalTimestamp: new Date() });
 const kinesis = new KinesisClient({ region: 'eu-west-1' });

@@ -16,7 +16,7 @@
 
 const crypto = require('node:crypto');
 const { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } = require('@aws-sdk/client-kinesis');
-const { invokeSync } = require('./functions');
+const { invokeSync } = require('../lambda-invoker');
 
 const IDLE_POLL_MS = 250; // AWS polls an idle shard about once a second; faster here keeps tests quick
 const RETRY_BASE_MS = 100;

@@ -11,7 +11,7 @@
 // ranges, steps, * and ? (not L, W or #), in UTC; rules come only from serverless.yml.
 
 const crypto = require('node:crypto');
-const { AwsError } = require('./emulators/aws-errors');
+const { AwsError } = require('../emulators/aws-errors');
 
 // ---- event patterns ------------------------------------------------------------------------------
 
