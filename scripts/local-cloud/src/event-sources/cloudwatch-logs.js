@@ -18,7 +18,7 @@ function awslogsEvent({ messageType, owner, logGroup, logStream, subscriptionFil
   return { awslogs: { data: zlib.gzipSync(json).toString('base64') } };
 }
 
-function createLogSubscriptions({ accountId, functionsByArn, asyncInvoker, log, flushMs = FLUSH_MS }) {
+function createLogSubscriptions({ accountId, functionsByArn, invoker, log, flushMs = FLUSH_MS }) {
   const batches = new Map(); // group|filter|stream -> { group, stream, filter, events, timer }
 
   function destination(filter) {
@@ -34,7 +34,7 @@ function createLogSubscriptions({ accountId, functionsByArn, asyncInvoker, log, 
     clearTimeout(batch.timer);
     const fn = destination(batch.filter);
     if (!fn) return;
-    asyncInvoker.invoke(
+    invoker.invokeAsync(
       fn,
       awslogsEvent({
         messageType: 'DATA_MESSAGE',
@@ -52,7 +52,7 @@ function createLogSubscriptions({ accountId, functionsByArn, asyncInvoker, log, 
     filterPut(group, filter) {
       const fn = destination(filter);
       if (!fn) return;
-      asyncInvoker.invoke(
+      invoker.invokeAsync(
         fn,
         awslogsEvent({
           messageType: 'CONTROL_MESSAGE',

@@ -134,7 +134,7 @@ function rulesOf(fn, events, { region, accountId }) {
   return rules;
 }
 
-function createEventBridge({ region, accountId, asyncInvoker, log }) {
+function createEventBridge({ region, accountId, invoker, log }) {
   const rules = new Map(); // name -> rule
   const timers = new Set();
 
@@ -151,7 +151,7 @@ function createEventBridge({ region, accountId, asyncInvoker, log }) {
   });
 
   function target(rule, event) {
-    asyncInvoker.invoke(rule.fn, rule.input === undefined ? event : rule.input);
+    invoker.invokeAsync(rule.fn, rule.input === undefined ? event : rule.input);
   }
 
   function schedule(rule) {

@@ -16,7 +16,6 @@
 
 const crypto = require('node:crypto');
 const { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } = require('@aws-sdk/client-kinesis');
-const { invokeSync } = require('../lambda-invoker');
 
 const IDLE_POLL_MS = 250; // AWS polls an idle shard about once a second; faster here keeps tests quick
 const RETRY_BASE_MS = 100;
@@ -59,7 +58,7 @@ function firstFailure(records, payload) {
   return first;
 }
 
-function startKinesisMapping({ kinesis, fn, mapping, destinations, log, invoke = invokeSync }) {
+function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
   let stopped = false;
   const sleeps = new Set();
   const sleep = (ms) =>
@@ -95,7 +94,7 @@ function startKinesisMapping({ kinesis, fn, mapping, destinations, log, invoke =
       },
     };
     if (mapping.onFailure) {
-      await destinations.send(mapping.onFailure, info);
+      await invoker.sendToDestination(mapping.onFailure, info);
       log(`${fn.key}: ${condition} for ${records.length} record(s) of ${shardId} from ${records[0].SequenceNumber}; sent to ${mapping.onFailure}`);
     } else {
       log(`${fn.key}: ${condition} for ${records.length} record(s) of ${shardId} from ${records[0].SequenceNumber}; skipped (no on-failure destination)`);
@@ -110,7 +109,7 @@ function startKinesisMapping({ kinesis, fn, mapping, destinations, log, invoke =
     while (batch.length > 0 && !stopped) {
       let result;
       try {
-        result = await invoke(fn, toEvent(mapping, shardId, batch));
+        result = await invoker.invokeSync(fn, toEvent(mapping, shardId, batch));
       } catch (error) {
         result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: error.message } };
       }

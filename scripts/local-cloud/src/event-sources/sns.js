@@ -43,7 +43,7 @@ function sqsEnvelope(notification) {
   });
 }
 
-function createSnsDelivery({ functionsByArn, asyncInvoker, sqs, log }) {
+function createSnsDelivery({ functionsByArn, invoker, sqs, log }) {
   return function deliver(subscription, notification) {
     if (subscription.protocol === 'sqs') {
       try {
@@ -58,7 +58,7 @@ function createSnsDelivery({ functionsByArn, asyncInvoker, sqs, log }) {
       log(`SNS delivery: no local function ${subscription.endpoint}`);
       return;
     }
-    asyncInvoker.invoke(fn, lambdaEvent(subscription, notification));
+    invoker.invokeAsync(fn, lambdaEvent(subscription, notification));
   };
 }
 

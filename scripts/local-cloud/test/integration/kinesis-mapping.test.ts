@@ -81,9 +81,8 @@ async function scenario(count: number, settings: Record<string, unknown>, script
     kinesis,
     fn: { key: 'test/fn', arn: 'arn:aws:lambda:eu-west-1:000000000000:function:fn' },
     mapping,
-    destinations: { send: async (arn: string, record: Record<string, any>) => void sent.push({ arn, record }) },
+    invoker: { invokeSync: invoke, sendToDestination: async (arn: string, record: Record<string, any>) => void sent.push({ arn, record }) },
     log: () => undefined,
-    invoke,
   });
   return { batches, deliveries, sent, sequence, put, stop: () => poller.stop() };
 }

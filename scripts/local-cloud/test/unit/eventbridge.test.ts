@@ -56,7 +56,7 @@ describe('schedules', () => {
     jest.useFakeTimers({ now: Date.parse('2026-12-01T07:00:00Z') });
     try {
       const invoked: unknown[] = [];
-      const bridge = createEventBridge({ region: 'eu-west-1', accountId: '000000000000', asyncInvoker: { invoke: (_fn: unknown, event: unknown) => invoked.push(event) }, log: () => undefined });
+      const bridge = createEventBridge({ region: 'eu-west-1', accountId: '000000000000', invoker: { invokeAsync: async (_fn: unknown, event: unknown) => void invoked.push(event) }, log: () => undefined });
       const fn = { key: 'ops/sweep', name: 'yubl-ops-dev-sweep' };
       bridge.addFunction(fn, [{ schedule: 'rate(1 hour)' }]);
       jest.advanceTimersByTime(3_599_000);

@@ -27,7 +27,7 @@ async function deliveredBatches(failure: Error) {
     batches.push(event.Records.map((r) => JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString('utf8')).n));
     return { ok: true, status: 200, payload: { batchItemFailures: [] } };
   };
-  const poller = startKinesisMapping({ kinesis, fn, mapping, destinations: { send: async () => undefined }, log: () => undefined, invoke });
+  const poller = startKinesisMapping({ kinesis, fn, mapping, invoker: { invokeSync: invoke, sendToDestination: async () => undefined }, log: () => undefined });
   try {
     await eventually(() => expect(batches.flat()).toContain(3), { timeout: 5_000, interval: 50 });
   } finally {
