@@ -7,16 +7,10 @@
 // Locally a batch leaves once it holds MAX_EVENTS events or has waited FLUSH_MS, whichever is
 // first (AWS's own batching takes up to a few seconds and caps a payload at about 1 MB).
 
-const zlib = require('node:zlib');
+const { awslogsEvent } = require('@yubl/lambda-events');
 
 const MAX_EVENTS = 1_000;
 const FLUSH_MS = 200;
-
-/** The payload CloudWatch Logs sends, gzipped and base64-encoded. */
-function awslogsEvent({ messageType, owner, logGroup, logStream, subscriptionFilters, logEvents }) {
-  const json = JSON.stringify({ messageType, owner, logGroup, logStream, subscriptionFilters, logEvents });
-  return { awslogs: { data: zlib.gzipSync(json).toString('base64') } };
-}
 
 function createLogSubscriptions({ accountId, functionsByArn, invoker, log, flushMs = FLUSH_MS }) {
   const batches = new Map(); // group|filter|stream -> { group, stream, filter, events, timer }
@@ -82,4 +76,4 @@ function createLogSubscriptions({ accountId, functionsByArn, invoker, log, flush
   };
 }
 
-module.exports = { createLogSubscriptions, awslogsEvent };
+module.exports = { createLogSubscriptions };

@@ -11,6 +11,7 @@
 // ranges, steps, * and ? (not L, W or #), in UTC; rules come only from serverless.yml.
 
 const crypto = require('node:crypto');
+const { eventBridgeEvent, scheduledEvent } = require('@yubl/lambda-events');
 const { AwsError } = require('../emulators/aws-errors');
 
 // ---- event patterns ------------------------------------------------------------------------------
@@ -138,17 +139,8 @@ function createEventBridge({ region, accountId, invoker, log }) {
   const rules = new Map(); // name -> rule
   const timers = new Set();
 
-  const envelope = ({ source, detailType, detail, resources = [], time = new Date() }) => ({
-    version: '0',
-    id: crypto.randomUUID(),
-    'detail-type': detailType,
-    source,
-    account: accountId,
-    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region,
-    resources,
-    detail,
-  });
+  const envelope = ({ source, detailType, detail, resources = [], time = new Date() }) =>
+    eventBridgeEvent({ id: crypto.randomUUID(), source, detailType, detail, account: accountId, region, resources, time });
 
   function target(rule, event) {
     invoker.invokeAsync(rule.fn, rule.input === undefined ? event : rule.input);
@@ -163,7 +155,7 @@ function createEventBridge({ region, accountId, invoker, log }) {
     }
     const timer = setTimeout(() => {
       timers.delete(timer);
-      if (rule.enabled) target(rule, envelope({ source: 'aws.events', detailType: 'Scheduled Event', detail: {}, resources: [rule.arn] }));
+      if (rule.enabled) target(rule, scheduledEvent({ id: crypto.randomUUID(), account: accountId, region, ruleArn: rule.arn, time: new Date() }));
       schedule(rule);
     }, Math.min(next - Date.now(), 2 ** 31 - 1));
     timer.unref();

@@ -15,30 +15,27 @@
 // The retry count restarts when a retry makes progress (its first failure is further on).
 
 const crypto = require('node:crypto');
+const { kinesisEvent } = require('@yubl/lambda-events');
 const { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } = require('@aws-sdk/client-kinesis');
 
 const IDLE_POLL_MS = 250; // AWS polls an idle shard about once a second; faster here keeps tests quick
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 2_000;
 
-const toEvent = (mapping, shardId, records) => ({
-  Records: records.map((record) => ({
-    kinesis: {
-      kinesisSchemaVersion: '1.0',
+/** The batch Lambda hands the function, built from the records GetRecords read. */
+const toEvent = (mapping, shardId, records) =>
+  kinesisEvent(
+    records.map((record) => ({
       partitionKey: record.PartitionKey,
       sequenceNumber: record.SequenceNumber,
-      data: Buffer.from(record.Data).toString('base64'),
+      data: record.Data,
       approximateArrivalTimestamp: record.ApproximateArrivalTimestamp.getTime() / 1000,
-    },
-    eventSource: 'aws:kinesis',
-    eventVersion: '1.0',
-    eventID: `${shardId}:${record.SequenceNumber}`,
-    eventName: 'aws:kinesis:record',
-    invokeIdentityArn: mapping.roleArn,
-    awsRegion: mapping.region,
-    eventSourceARN: mapping.streamArn,
-  })),
-});
+      shardId,
+      streamArn: mapping.streamArn,
+      region: mapping.region,
+      roleArn: mapping.roleArn,
+    })),
+  );
 
 /**
  * Reads the function's answer the way Lambda does: no batchItemFailures (or an empty list) is

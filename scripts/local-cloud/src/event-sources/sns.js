@@ -4,29 +4,22 @@
 // asynchronous invocation with one record (retries and on-failure destination are Lambda's),
 // an SQS subscription a message holding the JSON envelope (or the raw message).
 
+const { snsEvent } = require('@yubl/lambda-events');
+
+/** The record Lambda hands a function subscribed to the topic. */
 function lambdaEvent(subscription, notification) {
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: subscription.arn,
-        Sns: {
-          Type: 'Notification',
-          MessageId: notification.MessageId,
-          TopicArn: notification.TopicArn,
-          Subject: notification.Subject,
-          Message: notification.Message,
-          Timestamp: notification.Timestamp,
-          SignatureVersion: '1',
-          Signature: 'LOCAL',
-          SigningCertUrl: 'https://sns.local/SimpleNotificationService.pem',
-          UnsubscribeUrl: `https://sns.local/?Action=Unsubscribe&SubscriptionArn=${subscription.arn}`,
-          MessageAttributes: notification.MessageAttributes,
-        },
-      },
-    ],
-  };
+  return snsEvent({
+    subscriptionArn: subscription.arn,
+    messageId: notification.MessageId,
+    topicArn: notification.TopicArn,
+    subject: notification.Subject,
+    message: notification.Message,
+    timestamp: notification.Timestamp,
+    messageAttributes: notification.MessageAttributes,
+    signature: 'LOCAL',
+    signingCertUrl: 'https://sns.local/SimpleNotificationService.pem',
+    unsubscribeUrl: `https://sns.local/?Action=Unsubscribe&SubscriptionArn=${subscription.arn}`,
+  });
 }
 
 function sqsEnvelope(notification) {
