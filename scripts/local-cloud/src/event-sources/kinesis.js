@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // A Kinesis event-source mapping as Lambda runs one: a poller per shard, one batch in flight per
@@ -16,13 +17,42 @@
 
 const crypto = require('node:crypto');
 const { kinesisEvent } = require('@yubl/lambda-events');
+const { failureText, messageOf } = require('../lambda-invoker');
 const { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } = require('@aws-sdk/client-kinesis');
 
 const IDLE_POLL_MS = 250; // AWS polls an idle shard about once a second; faster here keeps tests quick
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 2_000;
 
-/** The batch Lambda hands the function, built from the records GetRecords read. */
+/**
+ * A record as GetRecords returns it: the SDK's type makes every field optional, Kinesis sets these.
+ * @typedef {{ SequenceNumber: string, Data: Uint8Array, PartitionKey: string, ApproximateArrivalTimestamp: Date }} KinesisRecord
+ */
+
+/**
+ * A function's `stream` event, as Lambda's event-source mapping reads it (kinesisMappingFrom).
+ * @typedef {object} KinesisMapping
+ * @property {string} streamArn
+ * @property {string} streamName
+ * @property {number} batchSize
+ * @property {'LATEST' | 'TRIM_HORIZON' | 'AT_TIMESTAMP'} startingPosition
+ * @property {number} [startingPositionTimestamp] seconds, for AT_TIMESTAMP
+ * @property {boolean} reportBatchItemFailures
+ * @property {boolean} bisectBatchOnFunctionError
+ * @property {number} maximumRetryAttempts -1: until the record expires
+ * @property {number} maximumRecordAgeInSeconds -1: never
+ * @property {string} [onFailure] the on-failure destination's ARN
+ * @property {boolean} enabled
+ * @property {string} region
+ * @property {string} roleArn
+ */
+
+/**
+ * The batch Lambda hands the function, built from the records GetRecords read.
+ * @param {KinesisMapping} mapping
+ * @param {string} shardId
+ * @param {KinesisRecord[]} records
+ */
 const toEvent = (mapping, shardId, records) =>
   kinesisEvent(
     records.map((record) => ({
@@ -41,25 +71,43 @@ const toEvent = (mapping, shardId, records) =>
  * Reads the function's answer the way Lambda does: no batchItemFailures (or an empty list) is
  * success; a list names the failed records; an answer Lambda cannot read fails the whole batch.
  * Returns the index of the first failed record in `records`, -1 for none.
+ * @param {{ SequenceNumber: string }[]} records
+ * @param {unknown} payload
+ * @returns {number}
  */
 function firstFailure(records, payload) {
-  const failures = payload && typeof payload === 'object' ? payload.batchItemFailures : undefined;
+  /** @type {unknown} */
+  const failures = payload && typeof payload === 'object' && 'batchItemFailures' in payload ? payload.batchItemFailures : undefined;
   if (failures == null || (Array.isArray(failures) && failures.length === 0)) return -1;
   if (!Array.isArray(failures)) return 0;
   let first = records.length;
   for (const failure of failures) {
-    const index = records.findIndex((r) => r.SequenceNumber === failure?.itemIdentifier);
+    const identifier = failure !== null && typeof failure === 'object' && 'itemIdentifier' in failure ? failure.itemIdentifier : undefined;
+    const index = records.findIndex((r) => r.SequenceNumber === identifier);
     if (index < 0) return 0; // an identifier that names no record of the batch fails the batch
     first = Math.min(first, index);
   }
   return first;
 }
 
+/**
+ * Starts polling every shard of the mapping's stream; `stop` ends the pollers once each has
+ * finished the batch it holds.
+ * @param {object} options
+ * @param {Pick<import('@aws-sdk/client-kinesis').KinesisClient, 'send'>} options.kinesis
+ * @param {Pick<import('../lambda-invoker').LocalFunction, 'key' | 'arn'>} options.fn
+ * @param {KinesisMapping} options.mapping
+ * @param {{ invokeSync(fn: any, event: import('aws-lambda').KinesisStreamEvent): Promise<import('../lambda-invoker').InvokeResult>, sendToDestination(arn: string, record: object): Promise<void> }} options.invoker
+ *   (fn is the function given above, passed through)
+ * @param {(line: string) => void} options.log
+ */
 function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
   let stopped = false;
+  /** @type {Set<() => void>} */
   const sleeps = new Set();
+  /** @param {number} ms */
   const sleep = (ms) =>
-    new Promise((resolve) => {
+    /** @type {Promise<void>} */ (new Promise((resolve) => {
       const timer = setTimeout(() => {
         sleeps.delete(wake);
         resolve();
@@ -69,12 +117,22 @@ function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
         resolve();
       };
       sleeps.add(wake);
-    });
+    }));
 
+  /** @param {KinesisRecord[]} records a batch, never empty */
   const expired = (records) =>
-    mapping.maximumRecordAgeInSeconds > 0 && Date.now() - records[0].ApproximateArrivalTimestamp.getTime() > mapping.maximumRecordAgeInSeconds * 1000;
+    mapping.maximumRecordAgeInSeconds > 0 && Date.now() - (records[0]?.ApproximateArrivalTimestamp.getTime() ?? Date.now()) > mapping.maximumRecordAgeInSeconds * 1000;
 
+  /**
+   * @param {string} shardId
+   * @param {KinesisRecord[]} records
+   * @param {'RecordAgeExceeded' | 'RetryAttemptsExhausted'} condition
+   * @param {number} invokeCount
+   * @param {import('../lambda-invoker').InvokeResult} result
+   */
   async function giveUp(shardId, records, condition, invokeCount, result) {
+    const first = /** @type {KinesisRecord} */ (records[0]);
+    const last = /** @type {KinesisRecord} */ (records.at(-1));
     const info = {
       version: '1.0',
       timestamp: new Date().toISOString(),
@@ -82,33 +140,39 @@ function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: result.ok ? undefined : result.functionError },
       KinesisBatchInfo: {
         shardId,
-        startSequenceNumber: records[0].SequenceNumber,
-        endSequenceNumber: records[records.length - 1].SequenceNumber,
-        approximateArrivalOfFirstRecord: records[0].ApproximateArrivalTimestamp.toISOString(),
-        approximateArrivalOfLastRecord: records[records.length - 1].ApproximateArrivalTimestamp.toISOString(),
+        startSequenceNumber: first.SequenceNumber,
+        endSequenceNumber: last.SequenceNumber,
+        approximateArrivalOfFirstRecord: first.ApproximateArrivalTimestamp.toISOString(),
+        approximateArrivalOfLastRecord: last.ApproximateArrivalTimestamp.toISOString(),
         batchSize: records.length,
         streamArn: mapping.streamArn,
       },
     };
     if (mapping.onFailure) {
       await invoker.sendToDestination(mapping.onFailure, info);
-      log(`${fn.key}: ${condition} for ${records.length} record(s) of ${shardId} from ${records[0].SequenceNumber}; sent to ${mapping.onFailure}`);
+      log(`${fn.key}: ${condition} for ${records.length} record(s) of ${shardId} from ${first.SequenceNumber}; sent to ${mapping.onFailure}`);
     } else {
-      log(`${fn.key}: ${condition} for ${records.length} record(s) of ${shardId} from ${records[0].SequenceNumber}; skipped (no on-failure destination)`);
+      log(`${fn.key}: ${condition} for ${records.length} record(s) of ${shardId} from ${first.SequenceNumber}; skipped (no on-failure destination)`);
     }
   }
 
-  /** Delivers `records` until all are processed or given up on. */
+  /**
+   * Delivers `records` until all are processed or given up on.
+   * @param {string} shardId
+   * @param {KinesisRecord[]} records
+   * @returns {Promise<void>}
+   */
   async function deliver(shardId, records) {
     let batch = records;
     let retries = 0;
     let invokeCount = 0;
     while (batch.length > 0 && !stopped) {
+      /** @type {import('../lambda-invoker').InvokeResult} */
       let result;
       try {
         result = await invoker.invokeSync(fn, toEvent(mapping, shardId, batch));
       } catch (error) {
-        result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: error.message } };
+        result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: messageOf(error) } };
       }
       invokeCount += 1;
       let failedFrom = 0;
@@ -116,7 +180,7 @@ function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
         failedFrom = mapping.reportBatchItemFailures ? firstFailure(batch, result.payload) : -1;
         if (failedFrom < 0) return;
       } else {
-        log(`${fn.key}: batch of ${batch.length} from ${shardId} failed: ${result.payload?.errorMessage ?? result.functionError}`);
+        log(`${fn.key}: batch of ${batch.length} from ${shardId} failed: ${failureText(result)}`);
         if (mapping.bisectBatchOnFunctionError && batch.length > 1) {
           const half = Math.ceil(batch.length / 2);
           await deliver(shardId, batch.slice(0, half));
@@ -137,21 +201,29 @@ function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
     }
   }
 
-  /** An iterator at the mapping's starting position, or just after the last record delivered. */
+  /**
+   * An iterator at the mapping's starting position, or just after the last record delivered.
+   * @param {string} shardId
+   * @param {string | undefined} checkpoint
+   */
   async function iteratorFor(shardId, checkpoint) {
+    /** @type {import('@aws-sdk/client-kinesis').GetShardIteratorCommandInput} */
     const input = checkpoint
       ? { StreamName: mapping.streamName, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: checkpoint }
       : { StreamName: mapping.streamName, ShardId: shardId, ShardIteratorType: mapping.startingPosition };
-    if (!checkpoint && mapping.startingPosition === 'AT_TIMESTAMP') input.Timestamp = new Date(mapping.startingPositionTimestamp * 1000);
+    if (!checkpoint && mapping.startingPosition === 'AT_TIMESTAMP') input.Timestamp = new Date((mapping.startingPositionTimestamp ?? 0) * 1000);
     const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand(input));
     return ShardIterator;
   }
 
+  /** @param {string} shardId */
   async function pollShard(shardId) {
     // The sequence number of the last record delivered (given up on included): when an iterator
     // expires (Kinesis keeps one five minutes: a stream paused longer, say) or Kinesis cannot be
     // reached, reading starts again just after it, as Lambda resumes from its checkpoint.
+    /** @type {string | undefined} */
     let checkpoint;
+    /** @type {string | null | undefined} undefined: to be asked for; null: the shard is closed */
     let iterator;
     while (!stopped) {
       try {
@@ -159,15 +231,17 @@ function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
         if (!iterator) return; // a closed shard, read to its end (Kinesis answers no next iterator)
         const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: mapping.batchSize }));
         iterator = page.NextShardIterator ?? null;
-        if (page.Records.length === 0) {
+        const records = /** @type {KinesisRecord[]} */ (page.Records ?? []);
+        const last = records.at(-1);
+        if (!last) {
           if (iterator) await sleep(IDLE_POLL_MS);
           continue;
         }
-        await deliver(shardId, page.Records);
-        checkpoint = page.Records.at(-1).SequenceNumber;
+        await deliver(shardId, records);
+        checkpoint = last.SequenceNumber;
       } catch (error) {
         if (stopped) return;
-        log(`${fn.key}: reading ${shardId} failed, reading again after ${checkpoint ?? mapping.startingPosition}: ${error.name}: ${error.message}`);
+        log(`${fn.key}: reading ${shardId} failed, reading again after ${checkpoint ?? mapping.startingPosition}: ${error instanceof Error ? `${error.name}: ${error.message}` : error}`);
         iterator = undefined;
         await sleep(1_000);
       }
@@ -176,9 +250,9 @@ function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
 
   const running = (async () => {
     const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: mapping.streamName }));
-    await Promise.all(Shards.map((shard) => pollShard(shard.ShardId)));
+    await Promise.all((Shards ?? []).map((shard) => pollShard(/** @type {string} */ (shard.ShardId))));
   })().catch((error) => {
-    if (!stopped) log(`${fn.key}: the Kinesis poller for ${mapping.streamArn} stopped: ${error.stack}`);
+    if (!stopped) log(`${fn.key}: the Kinesis poller for ${mapping.streamArn} stopped: ${error instanceof Error ? error.stack : error}`);
   });
 
   return {
@@ -190,14 +264,34 @@ function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
   };
 }
 
-/** Reads a function's `stream` event into the mapping's settings, with AWS's defaults. */
+/**
+ * A function's `stream` event in serverless.yml (the Kinesis settings this mapping honours).
+ * @typedef {object} StreamEvent
+ * @property {unknown} arn an ARN or an intrinsic (Fn::GetAtt, Fn::ImportValue) that renders to one
+ * @property {number} [batchSize]
+ * @property {KinesisMapping['startingPosition']} [startingPosition]
+ * @property {number} [startingPositionTimestamp]
+ * @property {string} [functionResponseType]
+ * @property {boolean} [bisectBatchOnFunctionError]
+ * @property {number} [maximumRetryAttempts]
+ * @property {number} [maximumRecordAgeInSeconds]
+ * @property {{ onFailure?: unknown }} [destinations] an ARN, an intrinsic, or `{ arn, type }`
+ * @property {boolean} [enabled]
+ */
+
+/**
+ * Reads a function's `stream` event into the mapping's settings, with AWS's defaults.
+ * @param {StreamEvent} stream
+ * @param {{ render: (value: unknown) => unknown, region: string, accountId: string }} context `render` resolves intrinsics
+ * @returns {KinesisMapping}
+ */
 function kinesisMappingFrom(stream, { render, region, accountId }) {
   const onFailure = stream.destinations?.onFailure;
-  const streamArn = render(stream.arn);
+  const streamArn = String(render(stream.arn));
   return {
     streamArn,
     // kinesalite knows streams by name only
-    streamName: streamArn.split(':stream/')[1],
+    streamName: streamArn.split(':stream/')[1] ?? streamArn,
     batchSize: stream.batchSize ?? 100,
     startingPosition: stream.startingPosition ?? 'TRIM_HORIZON',
     startingPositionTimestamp: stream.startingPositionTimestamp,
@@ -205,7 +299,7 @@ function kinesisMappingFrom(stream, { render, region, accountId }) {
     bisectBatchOnFunctionError: stream.bisectBatchOnFunctionError === true,
     maximumRetryAttempts: stream.maximumRetryAttempts ?? -1,
     maximumRecordAgeInSeconds: stream.maximumRecordAgeInSeconds ?? -1,
-    onFailure: onFailure ? render(typeof onFailure === 'string' ? onFailure : onFailure.arn) : undefined,
+    onFailure: onFailure ? String(render(typeof onFailure === 'object' && 'arn' in onFailure ? onFailure.arn : onFailure)) : undefined,
     enabled: stream.enabled !== false,
     region,
     roleArn: `arn:aws:iam::${accountId}:role/local-cloud`,

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { eventually } from '@yubl/test-harness';
 import { startKinesisMapping, kinesisMappingFrom } from '../../src/event-sources/kinesis';
+import type { InvokeResult } from '../../src/lambda-invoker';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kinesalite = require('kinesalite') as (options: object) => Server;
@@ -58,7 +59,7 @@ async function scenario(count: number, settings: Record<string, unknown>, script
   const batches: number[][] = [];
   const deliveries = new Map<number, number>();
   const sent: { arn: string; record: Record<string, any> }[] = [];
-  const invoke = async (_fn: unknown, event: KinesisEvent) => {
+  const invoke = async (_fn: unknown, event: KinesisEvent): Promise<InvokeResult> => {
     const indexes = event.Records.map((r) => Number(Buffer.from(r.kinesis.data, 'base64').toString('utf8')));
     batches.push(indexes);
     for (const [position, index] of indexes.entries()) {
