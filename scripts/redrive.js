@@ -17,8 +17,8 @@
 const { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand } = require('@aws-sdk/client-sqs');
 const { GetRecordsCommand, GetShardIteratorCommand } = require('@aws-sdk/client-kinesis');
 const { InvokeCommand } = require('@aws-sdk/client-lambda');
-// The Kinesis event Lambda hands a function, built as the local cloud's event-source mapping builds it.
-const { kinesisEvent } = require('./local-cloud/src/kinesis-mapping');
+// The Kinesis batch Lambda hands a function: the one builder, which the local cloud's mapping uses too.
+const { kinesisEvent } = require('@yubl/lambda-events');
 
 // Long enough for the slowest function (15 minutes at most on Lambda) to answer a redelivery
 // before the message shows again in the queue.
@@ -124,7 +124,18 @@ async function redrive({ sqs, lambda, kinesis, queueName, region, log = () => {}
           log(`message ${message.MessageId}: ${info.shardId} ${info.startSequenceNumber}..${info.endSequenceNumber}: ${records instanceof Error ? records.message : `${records.length} of ${info.batchSize} record(s)`} still on the stream; left in the queue`);
           continue;
         }
-        failure = await invoke(lambda, record.requestContext.functionArn, kinesisEvent({ streamArn: info.streamArn, region }, info.shardId, records), { batch: true }).catch((error) => `${error.name}: ${error.message}`);
+        failure = await invoke(lambda, record.requestContext.functionArn, kinesisEvent(
+            records.map((r) => ({
+              partitionKey: r.PartitionKey,
+              sequenceNumber: r.SequenceNumber,
+              data: r.Data,
+              approximateArrivalTimestamp: new Date(r.ApproximateArrivalTimestamp).getTime() / 1000,
+              shardId: info.shardId,
+              streamArn: info.streamArn,
+              region,
+              roleArn: undefined, // the mapping's role: not in the on-failure record
+            })),
+          ), { batch: true }).catch((error) => `${error.name}: ${error.message}`);
         if (!failure) counts.kinesisRecords += records.length;
       }
       if (failure) {
