@@ -17,7 +17,7 @@ let built: Record<string, Buffer>; // the zips as the package left them in .serv
 beforeAll(() => {
   const packaged = buildSh('package', '--stage', 'prod', '--service', 'search');
   expect({ status: packaged.status, stderr: packaged.stderr }).toMatchObject({ status: 0 });
-  artifact = path.join(store, fs.readdirSync(store)[0], 'search');
+  artifact = path.join(store, fs.readdirSync(store)[0]!, 'search');
   const dir = path.join(root, 'services/search/.serverless');
   built = Object.fromEntries(fs.readdirSync(dir).filter((n) => n.endsWith('.zip')).map((n) => [n, fs.readFileSync(path.join(dir, n))]));
 }, 120_000);
@@ -54,7 +54,7 @@ describe('./build.sh promote', () => {
       expect(path.dirname(zip)).toBe(artifact);
       expect(template).toBe(bytes);
       expect(manifest.zips[path.basename(zip)]).toMatchObject({ function: key, sha256: bytes });
-      expect(fs.readFileSync(zip).equals(built[path.basename(zip)])).toBe(true);
+      expect(fs.readFileSync(zip).equals(built[path.basename(zip)]!)).toBe(true);
     }
   }, 120_000);
 
@@ -63,7 +63,7 @@ describe('./build.sh promote', () => {
     const original = fs.readFileSync(zip);
     try {
       const tampered = Buffer.from(original);
-      tampered[tampered.length - 1] ^= 1;
+      tampered[tampered.length - 1]! ^= 1;
       fs.writeFileSync(zip, tampered);
       const promoted = buildSh('promote', '--stage', 'prod', '--service', 'search', '--dry-run');
       expect(promoted.status).not.toBe(0);

@@ -14,9 +14,10 @@ const apiFunctions = (resources: Resources) =>
     .map(([id]) => id)
     .filter((id) => ofType(resources, 'AWS::ApiGateway::Method').some(([, m]) => JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(`"${id}`)));
 
-const prod = Object.fromEntries(projects.map((project) => [project, packaged(project, 'prod').template.Resources]));
-const alarmNames = new Set(Object.values(prod).flatMap((resources) => ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName)));
-const apiProjects = projects.filter((project) => apiFunctions(prod[project]).length > 0);
+const prodTemplates = new Map(projects.map((project) => [project, packaged(project, 'prod').template.Resources]));
+const prodOf = (project: string): Resources => prodTemplates.get(project)!;
+const alarmNames = new Set([...prodTemplates.values()].flatMap((resources) => ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName)));
+const apiProjects = projects.filter((project) => apiFunctions(prodOf(project)).length > 0);
 
 describe('packaged for prod', () => {
   it('has API functions in the projects that serve the API', () => {
@@ -24,7 +25,7 @@ describe('packaged for prod', () => {
   });
 
   it.each(apiProjects)('%s: every API function is called through its `live` alias, shifted by CodeDeploy 10 %% for 5 minutes, behind the pre-traffic hook, rolled back on its alarms', (project) => {
-    const resources = prod[project];
+    const resources = prodOf(project);
     for (const fn of apiFunctions(resources)) {
       const alias = resources[`${fn}Aliaslive`];
       expect(alias).toMatchObject({ Type: 'AWS::Lambda::Alias', Properties: { Name: 'live', FunctionName: { Ref: fn } } });
@@ -64,7 +65,7 @@ describe('packaged for prod', () => {
     expect(rule.Properties.ScheduleExpression).toBe('rate(5 minutes)');
     // The warmer's code, as the plugin wrote it: the functions it invokes, with alias and payload.
     const code = execFileSync('unzip', ['-p', path.join(dir, 'warmUpPluginDefault.zip'), '.warmup/default/index.mjs'], { encoding: 'utf8' });
-    const warmed: { name: string; config: { alias: string; payload: string; concurrency: number } }[] = JSON.parse(code.match(/const functions = (\[[\s\S]*?\n\]);/)![1]);
+    const warmed: { name: string; config: { alias: string; payload: string; concurrency: number } }[] = JSON.parse(code.match(/const functions = (\[[\s\S]*?\n\]);/)![1]!);
     const apiNames = apiFunctions(resources).map((id) => resources[id].Properties.FunctionName).sort();
     expect(warmed.map((w) => w.name).sort()).toEqual(apiNames);
     for (const { config } of warmed) {
@@ -77,19 +78,19 @@ describe('packaged for prod', () => {
   });
 
   it('scales with no one: streams on demand, tables pay per request, every stream consumer watched for iterator age', () => {
-    const streams = Object.values(prod).flatMap((resources) => ofType(resources, 'AWS::Kinesis::Stream'));
+    const streams = [...prodTemplates.values()].flatMap((resources) => ofType(resources, 'AWS::Kinesis::Stream'));
     expect(streams.map(([id]) => id).sort()).toEqual(['UsersStream', 'YublsStream']);
     for (const [, stream] of streams) {
       expect(stream.Properties.StreamModeDetails).toEqual({ StreamMode: 'ON_DEMAND' });
       expect(stream.Properties.ShardCount).toBeUndefined();
     }
-    const tables = Object.values(prod).flatMap((resources) => ofType(resources, 'AWS::DynamoDB::Table'));
+    const tables = [...prodTemplates.values()].flatMap((resources) => ofType(resources, 'AWS::DynamoDB::Table'));
     expect(tables.length).toBeGreaterThanOrEqual(9);
     for (const [, table] of tables) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.ProvisionedThroughput).toBeUndefined();
     }
-    for (const resources of Object.values(prod)) {
+    for (const resources of [...prodTemplates.values()]) {
       for (const [, mapping] of ofType(resources, 'AWS::Lambda::EventSourceMapping')) {
         const fn = mapping.Properties.FunctionName['Fn::GetAtt'][0];
         expect(resources[`${fn.replace(/LambdaFunction$/, '')}IteratorAgeAlarm`]?.Properties.MetricName).toBe('IteratorAge');
@@ -101,7 +102,7 @@ describe('packaged for prod', () => {
 describe('packaged for staging and dev', () => {
   it('staging shifts all at once, still behind the hook and the alarms', () => {
     const resources = packaged('services/search', 'staging').template.Resources;
-    const [[, group]] = ofType(resources, 'AWS::CodeDeploy::DeploymentGroup');
+    const [, group] = ofType(resources, 'AWS::CodeDeploy::DeploymentGroup')[0]!;
     expect(group.Properties.DeploymentConfigName['Fn::Sub'][1].ConfigName).toBe('AllAtOnce');
     expect(group.Properties.AlarmConfiguration.Alarms).toHaveLength(2);
     expect(resources.SearchLambdaFunctionAliaslive.UpdatePolicy.CodeDeployLambdaAliasUpdate.BeforeAllowTrafficHook).toEqual({ Ref: 'PreDashtrafficLambdaFunction' });
@@ -144,7 +145,7 @@ describe('the longest feature stage', () => {
 
   it.each(projects)('%s: fits every name limit', (project) => {
     const tooLong: string[] = [];
-    for (const [id, resource] of Object.entries(prod[project])) {
+    for (const [id, resource] of Object.entries(prodOf(project))) {
       for (const [property, limit] of LIMITS[resource.Type] ?? []) {
         const name = literal(resource.Properties?.[property])?.replace(/\bprod\b/g, stage);
         if (name && name.length > limit) tooLong.push(`${id}.${property} ${name} (${name.length} > ${limit})`);
