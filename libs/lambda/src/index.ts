@@ -10,4 +10,3 @@ export { kinesisHandler, type KinesisRecordInfo } from './kinesis';
 export { snsHandler, type SnsMessageInfo } from './sns';
 export { invokeHandler } from './invoke';
 export { pageLimit, encodeCursor, decodeCursor } from './http/paging';
-export { preTrafficHook, smokeEvent, judge, type SmokeTarget, type SmokeResult } from './pre-traffic-hook';
