@@ -224,6 +224,10 @@ artifact_name() { if [ "$1" = . ]; then echo shared; else basename "$1"; fi; }
 
 release() { node "$ROOT/scripts/release-cli.js" "$@"; }
 
+# Packages build beside a running local cloud's bundles (.esbuild), not in them: a package cleans
+# its work folder when done (services/common.yml).
+package_beside_local_cloud() { export YUBL_ESBUILD_WORK_FOLDER=.esbuild-package; }
+
 print_zip_sizes() {
   local dir="$1/.serverless"
   for zip in "$dir"/*.zip; do
@@ -298,7 +302,7 @@ case "$COMMAND" in
     ;;
 
   package)
-    need_stage; ensure_deps; derive_key_hashes
+    need_stage; ensure_deps; derive_key_hashes; package_beside_local_cloud
     commit="$(commit_label)"
     for project in $(projects); do
       say "packaging $project for $STAGE"
@@ -323,7 +327,7 @@ case "$COMMAND" in
     if [ -z "$DRY_RUN" ]; then
       case "$STAGE:$commit" in staging:*-dirty|prod:*-dirty) die "refusing to promote a build of uncommitted changes ($commit) to $STAGE" ;; esac
     fi
-    derive_key_hashes
+    derive_key_hashes; package_beside_local_cloud
     for project in $(projects); do
       dir="$ARTIFACT_STORE/$commit/$(artifact_name "$project")"
       if [ ! -f "$dir/manifest.json" ] && [ -n "$ARTIFACT_BUCKET" ]; then
@@ -350,7 +354,7 @@ case "$COMMAND" in
       [ -z "$SERVICE" ] || die "--stage local runs every project together; leave out --service"
       exec node "$ROOT/scripts/local-cloud/bin/local-cloud.js" up ${DETACH:+--detach}
     fi
-    derive_key_hashes
+    derive_key_hashes; package_beside_local_cloud
     for project in $(projects); do
       say "deploying $project to $STAGE (profile $(aws_profile))"
       sls "$project" deploy --stage "$STAGE" --aws-profile "$(aws_profile)"

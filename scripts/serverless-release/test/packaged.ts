@@ -27,7 +27,7 @@ export function packaged(project: string, stage: string): Packaged {
     fs.rmSync(dir, { recursive: true, force: true });
     execFileSync(process.execPath, [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', dir], {
       cwd: path.join(root, project),
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', YUBL_RELEASE_ARTIFACT: '' },
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', YUBL_RELEASE_ARTIFACT: '', YUBL_ESBUILD_WORK_FOLDER: '.esbuild-package' },
       stdio: 'pipe',
     });
   }

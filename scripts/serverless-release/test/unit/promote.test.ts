@@ -72,7 +72,7 @@ describe('./build.sh promote', () => {
       expect(promoted.stdout).not.toMatch(/would deploy/);
       // The deploy itself (sls deploy with the artifact pinned) refuses it too, before packaging anything.
       const framework = spawnSync(process.execPath, [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', fs.mkdtempSync(path.join(os.tmpdir(), 'yubl-pkg-'))], {
-        cwd: path.join(root, 'services/search'), env: { ...env, YUBL_RELEASE_ARTIFACT: artifact }, encoding: 'utf8',
+        cwd: path.join(root, 'services/search'), env: { ...env, YUBL_RELEASE_ARTIFACT: artifact, YUBL_ESBUILD_WORK_FOLDER: '.esbuild-package' }, encoding: 'utf8',
       });
       expect(framework.status).not.toBe(0);
       expect(framework.stdout + framework.stderr).toMatch(/search\.zip has SHA-256 [0-9a-f]{64}, the manifest says/);
