@@ -86,6 +86,14 @@ function generateApiKeys(projects) {
 const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS' };
 const endpointVariable = (service) => ENDPOINT_VARIABLES[service] ?? `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
 
+/** Each service's configuration as `serverless print` resolved it, for a served instance to read (scripts/serve). */
+function writeResolvedConfigs(stateDir, services) {
+  const dir = path.join(stateDir, 'configs');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const { project, config } of services) fs.writeFileSync(path.join(dir, `${project.name}.json`), JSON.stringify(config));
+}
+
 function readState(stateDir) {
   try {
     return JSON.parse(fs.readFileSync(path.join(stateDir, 'local-cloud.json'), 'utf8'));
@@ -275,6 +283,7 @@ async function startCloud({
         functionsByArn.set(fn.arn, fn);
         functionsByKey.set(fn.key, fn);
         ruleSources.push({ fn, events: definition.events });
+        fn.eventSourceArns = [];
         for (const event of definition.events ?? []) {
           if (event.sns) {
             const topicArn = typeof event.sns === 'string'
@@ -282,6 +291,7 @@ async function startCloud({
               : event.sns.arn ? renderHere(event.sns.arn) : sns.createTopic(event.sns.topicName);
             if (event.sns.filterPolicy) log(`${fn.key}: SNS filter policies are not emulated; every message is delivered`);
             sns.subscribe(topicArn, 'lambda', fn.arn);
+            fn.eventSourceArns.push(topicArn);
           }
           if (event.stream) {
             const stream = typeof event.stream === 'string' ? { arn: event.stream } : event.stream;
@@ -291,10 +301,11 @@ async function startCloud({
             }
             const mapping = kinesisMappingFrom(stream, { render: renderHere, region, accountId: ACCOUNT_ID });
             if (mapping.enabled) mappings.push({ fn, mapping });
+            fn.eventSourceArns.push(mapping.streamArn);
           }
         }
       }
-      services.push({ project, ports: servicePorts, routes: routesOf(config), functionEnv: renderedEnvironment(config, renderHere) });
+      services.push({ project, config, ports: servicePorts, routes: routesOf(config), functionEnv: renderedEnvironment(config, renderHere) });
     }
 
     // 5. One serverless-offline per service.
@@ -348,8 +359,22 @@ async function startCloud({
       endpoints: { ...endpoints, opensearch: opensearchUrl },
       // What a process sets to point its SDK clients here, as the functions have it.
       endpointEnvironment,
-      services: Object.fromEntries(services.map(({ project, ports: p }) => [project.name, { http: `http://127.0.0.1:${p.http}`, lambda: `http://127.0.0.1:${p.lambda}` }])),
+      services: Object.fromEntries(
+        services.map(({ project, ports: p, functionEnv }) => [
+          project.name,
+          {
+            http: `http://127.0.0.1:${p.http}`,
+            lambda: `http://127.0.0.1:${p.lambda}`,
+            // What a served instance of the service needs that only this cloud knows (scripts/serve).
+            functionEnvironment: functionEnv,
+            eventSourceArns: Object.fromEntries(
+              [...functionsByKey.values()].filter((fn) => fn.key.startsWith(`${project.name}/`)).map((fn) => [fn.key.slice(project.name.length + 1), fn.eventSourceArns]),
+            ),
+          },
+        ]),
+      ),
     };
+    writeResolvedConfigs(stateDir, services);
     fs.writeFileSync(path.join(stateDir, 'endpoints.json'), JSON.stringify(published, null, 2));
     writeState();
     for (const name of parts.keys()) if (parts.get(name) === 'starting') parts.set(name, 'ready');

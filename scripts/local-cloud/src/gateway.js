@@ -8,18 +8,25 @@
 const crypto = require('node:crypto');
 const http = require('node:http');
 
+/**
+ * A declared path as a regular expression (one capture group per parameter, named in `names` in
+ * order) and a score for choosing among matches.
+ */
 function routeMatcher(path) {
   const segments = path.split('/').filter(Boolean);
+  const names = [];
   const pattern = segments
     .map((segment) => {
-      if (/^\{[^}]+\+\}$/.test(segment)) return '/.+';
-      if (/^\{[^}]+\}$/.test(segment)) return '/[^/]+';
+      const parameter = /^\{([^}+]+)(\+?)\}$/.exec(segment);
+      if (parameter) names.push(parameter[1]);
+      if (parameter?.[2]) return '/(.+)';
+      if (parameter) return '/([^/]+)';
       return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
     })
     .join('');
   // Literal segments weigh most, then parameters; a greedy segment least.
   const score = segments.reduce((sum, s) => sum + (s.endsWith('+}') ? 1 : s.startsWith('{') ? 10 : 100), 0);
-  return { regex: new RegExp(`^${pattern || '/'}/?$`), score };
+  return { regex: new RegExp(`^${pattern || '/'}/?$`), score, names };
 }
 
 const sendJson = (response, status, body, headers = {}) =>
