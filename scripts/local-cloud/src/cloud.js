@@ -29,6 +29,7 @@ const { portsFor } = require('./ports');
 const { discoverProjects, resolveConfig, routesOf } = require('./projects');
 const { createRegistry, createResources } = require('./resources');
 const { writeSeeds } = require('./seeds');
+const { createServedServices, FORWARDING_REFRESH_SECONDS } = require('./served');
 const { createSnsDelivery } = require('./sns-delivery');
 
 const ACCOUNT_ID = '000000000000';
@@ -124,6 +125,7 @@ async function startCloud({
   projects = discoverProjects(),
   write = (line) => process.stdout.write(`${line}\n`),
   asyncRetryDelayMs = 200,
+  serve = [], // [{service, delivery: 'direct'|'forward'}]: served outside Lambda once ready (src/served.js)
 } = {}) {
   const log = (line) => write(`[local-cloud] ${line}`);
   const ports = portsFor(portBase);
@@ -141,8 +143,9 @@ async function startCloud({
   const stoppers = []; // run in reverse order on stop
   let status = 'starting';
   const health = () => ({ status, stage, parts: Object.fromEntries(parts) });
+  let servedPids = [];
   const writeState = (extra = {}) =>
-    fs.writeFileSync(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: children.map((c) => c.pid), ...extra }, null, 2));
+    fs.writeFileSync(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: [...children.map((c) => c.pid), ...servedPids], ...extra }, null, 2));
 
   let stopping;
   async function stop() {
@@ -192,7 +195,8 @@ async function startCloud({
     };
     // Services reach each other through the gateway, as through the API's custom domain on AWS:
     // a serverless.yml reads it as ${env:API_BASE_URL, <the stage's domain>}.
-    const serviceEnv = { API_BASE_URL: baseUrl, OPENSEARCH_URL: opensearchUrl };
+    // FORWARDING_REFRESH_SECONDS: how soon a function sees its service's forward-to switch (src/served.js).
+    const serviceEnv = { API_BASE_URL: baseUrl, OPENSEARCH_URL: opensearchUrl, FORWARDING_REFRESH_SECONDS: String(FORWARDING_REFRESH_SECONDS) };
 
     // 1. The gateway first, so /health can say what is still starting.
     const functionsByName = new Map();
@@ -377,6 +381,26 @@ async function startCloud({
     writeResolvedConfigs(stateDir, services);
     fs.writeFileSync(path.join(stateDir, 'endpoints.json'), JSON.stringify(published, null, 2));
     writeState();
+
+    // 8. Services served outside Lambda, now or later (PUT /_local/served/<service>).
+    const served = createServedServices({
+      services,
+      functionsByKey,
+      gateway,
+      stateDir,
+      baseUrl,
+      projects,
+      apiKeys,
+      write,
+      log,
+      onChildren: (pids) => {
+        servedPids = pids;
+        writeState();
+      },
+    });
+    gateway.setAdmin(served.admin);
+    stoppers.push(() => served.stopAll());
+    for (const { service, delivery } of serve) await served.start(service, delivery);
     for (const name of parts.keys()) if (parts.get(name) === 'starting') parts.set(name, 'ready');
     status = 'ready';
     return { ...published, stop };

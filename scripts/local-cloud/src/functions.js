@@ -4,9 +4,12 @@
 // (its serverless-offline's Lambda port), and the settings AWS applies around an invocation.
 
 const crypto = require('node:crypto');
+const { invokeServed } = require('./served');
 
 /** Invokes a function synchronously through its serverless-offline; never throws for a function error. */
 async function invokeSync(fn, event) {
+  // A function whose service is served outside Lambda (src/served.js) runs there.
+  if (fn.servedUrl) return invokeServed(fn, event);
   const response = await fetch(`http://127.0.0.1:${fn.lambdaPort}/2015-03-31/functions/${fn.name}/invocations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

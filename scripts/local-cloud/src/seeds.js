@@ -35,16 +35,31 @@ async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log }) {
         );
         value = Buffer.from(CiphertextBlob).toString('base64');
       }
-      const url = `${baseUrl}${api.path.replace('{service}', entry.service).replace('{key}', entry.key)}`;
-      const response = await fetch(url, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', 'x-api-key': adminKey, 'x-correlation-id': `local-cloud-seed-${crypto.randomUUID()}` },
-        body: JSON.stringify({ value, encrypted: Boolean(entry.encrypt) }),
-      });
-      if (!response.ok) throw new Error(`seeding ${entry.service}/${entry.key} failed: ${response.status} ${await response.text()}`);
+      await putEntry({ baseUrl, api, adminKey, service: entry.service, key: entry.key, value, encrypted: Boolean(entry.encrypt), what: 'seed' });
       log(`seeded ${entry.service}/${entry.key}${entry.encrypt ? ' (encrypted)' : ''}`);
     }
   }
 }
 
-module.exports = { writeSeeds };
+async function putEntry({ baseUrl, api, adminKey, service, key, value, encrypted, what }) {
+  const url = `${baseUrl}${api.path.replace('{service}', service).replace('{key}', key)}`;
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-api-key': adminKey, 'x-correlation-id': `local-cloud-${what}-${crypto.randomUUID()}` },
+    body: JSON.stringify({ value, encrypted }),
+  });
+  if (!response.ok) throw new Error(`putting ${service}/${key} failed: ${response.status} ${await response.text()}`);
+}
+
+/** Puts one plain config value through the config service's API, as an operator's `./build.sh config put` does. */
+async function putConfigValue({ projects, baseUrl, apiKeys, service, key, value }) {
+  for (const project of projects) {
+    const file = path.join(project.dir, 'local-seeds.json');
+    if (!fs.existsSync(file)) continue;
+    const { api } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return putEntry({ baseUrl, api, adminKey: apiKeys[api.apiKeyVariable], service, key, value, encrypted: false, what: 'setting' });
+  }
+  throw new Error('no project of this cloud serves config values (local-seeds.json)');
+}
+
+module.exports = { writeSeeds, putConfigValue };

@@ -71,6 +71,8 @@ function functionEnvironment(config, { rendered = {}, env = process.env }) {
       result[name] = String(resolved);
     }
   }
+  // The served instance is where events are forwarded to: it must never forward them on itself.
+  delete result.FORWARDING_CONFIG_KEY;
   if (missing.length > 0) {
     throw new Error(`set ${[...new Set(missing)].join(', ')} in the environment: serverless.yml gives ${missing.length > 1 ? 'them' : 'it'} as CloudFormation intrinsics, which only a deployed stack (or the local cloud) resolves`);
   }

@@ -6,6 +6,7 @@ import { log } from '@yubl/logger';
 export interface GatewayResponse {
   statusCode: number;
   headers: Record<string, string | number | boolean>;
+  multiValueHeaders?: Record<string, string[]>;
   body?: string;
   isBase64Encoded?: boolean;
 }
