@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { currentContext } from '@yubl/correlation';
 import { HttpError } from '@yubl/errors';
-import { log } from '@yubl/logger';
 import { errorResponse, toGatewayResponse, type GatewayResponse } from '../http/responses';
 import type { ApiGatewayEvent } from '../http/types';
 
@@ -10,13 +9,6 @@ export class ForwardingError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ForwardingError';
-  }
-}
-
-/** A 502 for an API caller when the served instance did not answer. */
-class ForwardingFailedError extends HttpError {
-  constructor(message: string) {
-    super(502, 'ForwardingFailed', message);
   }
 }
 
@@ -39,28 +31,22 @@ const timeoutMs = (context: Context) => Math.max(1, context.getRemainingTimeInMi
 const NOT_FORWARDED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
 const TEXTUAL = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
 
-function requestOf(event: ApiGatewayEvent): { method: string; pathAndQuery: string; headers: Headers; body?: Buffer } {
-  const v1 = event as APIGatewayProxyEvent;
-  const v2 = event as Extract<ApiGatewayEvent, { rawPath: string }>;
+/** The HTTP request a REST API (v1) event came from. (No service has an HTTP API, v2, to forward.) */
+function requestOf(event: APIGatewayProxyEvent): { pathAndQuery: string; headers: Headers; body?: Buffer } {
   const headers = new Headers();
-  const multi = v1.multiValueHeaders ?? {};
-  const names = new Set([...Object.keys(multi), ...Object.keys(event.headers ?? {})]);
-  for (const name of names) {
+  const multi = event.multiValueHeaders ?? {};
+  for (const name of new Set([...Object.keys(multi), ...Object.keys(event.headers ?? {})])) {
     if (NOT_FORWARDED.has(name.toLowerCase())) continue;
-    const values = multi[name] ?? [event.headers?.[name]];
-    for (const value of values) if (value !== undefined) headers.append(name, value);
+    for (const value of multi[name] ?? [event.headers[name]]) if (value !== undefined) headers.append(name, value);
   }
-  let pathAndQuery: string;
-  if (v2.rawPath !== undefined) pathAndQuery = v2.rawPath + (v2.rawQueryString ? `?${v2.rawQueryString}` : '');
-  else {
-    const query = new URLSearchParams();
-    const multiQuery = v1.multiValueQueryStringParameters ?? Object.fromEntries(Object.entries(v1.queryStringParameters ?? {}).map(([k, v]) => [k, [v]]));
-    for (const [name, values] of Object.entries(multiQuery)) for (const value of values ?? []) if (value !== undefined) query.append(name, value);
-    const search = query.toString();
-    pathAndQuery = v1.path + (search ? `?${search}` : '');
+  const query = new URLSearchParams();
+  const multiQuery = event.multiValueQueryStringParameters ?? {};
+  for (const name of new Set([...Object.keys(multiQuery), ...Object.keys(event.queryStringParameters ?? {})])) {
+    for (const value of multiQuery[name] ?? [event.queryStringParameters![name]]) if (value !== undefined) query.append(name, value);
   }
+  const search = query.toString();
   const body = event.body == null ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-  return { method: v1.httpMethod ?? v2.requestContext.http.method, pathAndQuery, headers, body };
+  return { pathAndQuery: event.path + (search ? `?${search}` : ''), headers, body };
 }
 
 /**
@@ -68,15 +54,15 @@ function requestOf(event: ApiGatewayEvent): { method: string; pathAndQuery: stri
  * API Gateway's; the served instance not answering is a 502 in the contract's shape.
  */
 export async function forwardHttp(target: string, event: ApiGatewayEvent, context: Context): Promise<GatewayResponse> {
-  const { method, pathAndQuery, headers, body } = requestOf(event);
+  const { pathAndQuery, headers, body } = requestOf(event as APIGatewayProxyEvent);
   let response: Response;
   let bytes: Buffer;
   try {
-    response = await fetch(`${target}${pathAndQuery}`, { method, headers: withInvocationIds(headers), body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs(context)) });
+    response = await fetch(`${target}${pathAndQuery}`, { method: (event as APIGatewayProxyEvent).httpMethod, headers: withInvocationIds(headers), body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs(context)) });
     bytes = Buffer.from(await response.arrayBuffer());
   } catch (error) {
-    log.error('the served instance did not answer a forwarded request', { forwardTo: target, error });
-    return errorResponse(new ForwardingFailedError(`The service did not answer (forwarded to its served instance): ${(error as Error).message}`));
+    // A 502 for the caller (errorResponse logs it, with the ids).
+    return errorResponse(new HttpError(502, 'ForwardingFailed', `The service did not answer (forwarded to its served instance): ${(error as Error).message}`));
   }
   const single: Record<string, string> = {};
   response.headers.forEach((value, name) => {

@@ -1,6 +1,9 @@
 // Bundle bytes are deterministic, so the budget is a test: the full wrapper (correlation, logger,
-// metrics, HTTP handling) adds at most 10 KB, minified, to a function bundle built as
+// metrics, HTTP handling) adds at most 12 KB, minified, to a function bundle built as
 // serverless-esbuild builds one. The bench (bench/wrapper.bench.js) reports the same numbers.
+// It was 10 KB (issue 3) until forwarding to a served instance (src/forwarding, issue 10) came into
+// every bundle: 9.0 KB before, 11.7 KB with it — forwarding must be in the function already when a
+// service starts moving, as switching it on is a config value, not a deploy.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +13,7 @@ const { bundle } = require('../../../../bench/wrapper/build') as {
   bundle: (variant: string, outdir: string) => Promise<{ bytes: number; inputs: string[] }>;
 };
 
-const BUDGET_BYTES = 10 * 1024;
+const BUDGET_BYTES = 12 * 1024;
 let outdir: string;
 let bare: { bytes: number; inputs: string[] };
 let yubl: { bytes: number; inputs: string[] };
