@@ -21,8 +21,9 @@ beforeAll(async () => {
   served.stdout!.on('data', (chunk) => (output += chunk));
   served.stderr!.on('data', (chunk) => (output += chunk));
   exited = new Promise((resolve) => served.once('exit', (code) => resolve(code)));
-  await eventually(async () => expect((await fetch(`${base}/health`)).status).toBe(200), { timeout: 60_000, interval: 250 });
-}, 90_000);
+  // `serverless print` and the bundling take a few seconds, many more on a busy machine.
+  await eventually(async () => expect((await fetch(`${base}/health`)).status).toBe(200), { timeout: 120_000, interval: 250 });
+}, 150_000);
 
 afterAll(() => {
   if (served.exitCode === null) served.kill('SIGKILL');
@@ -73,6 +74,9 @@ describe('a served service: HTTP requests as API Gateway proxy events', () => {
     expect(binary.body.event).toMatchObject({ httpMethod: 'POST', isBase64Encoded: true, body: png.toString('base64') });
     const notUtf8 = await echo('/echo/upload', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from([0xc3, 0x28]) });
     expect(notUtf8.body.event).toMatchObject({ isBase64Encoded: true, body: Buffer.from([0xc3, 0x28]).toString('base64') });
+    // A binary media type is base64 even when its bytes would read as text.
+    const asciiPng = await echo('/echo/upload', { method: 'POST', headers: { 'content-type': 'image/png' }, body: 'plain' });
+    expect(asciiPng.body.event).toMatchObject({ isBase64Encoded: true, body: Buffer.from('plain').toString('base64') });
     const text = await echo('/echo/upload', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"zoë"}' });
     expect(text.body.event).toMatchObject({ isBase64Encoded: false, body: '{"name":"zoë"}' });
   });
@@ -136,17 +140,17 @@ describe('a served service: POST /lambda-proxy-non-api-events', () => {
   });
 
   it.each([
-    ['not JSON', 'not json'],
-    ['no event', '{"records": []}'],
-    ['an event that is no object', '{"event": [1, 2]}'],
-    ['an event from a stream no function reads', JSON.stringify({ event: { Records: [{ ...record('1', {}), eventSourceARN: 'arn:aws:kinesis:eu-west-1:000000000000:stream/other' }] } })],
-    ['an event of no known source, unnamed', '{"event": {"hello": "world"}}'],
-    ['a function that does not exist', '{"event": {}}', '?function=nope'],
-  ])('refuses %s with 400 in the contract`s shape', async (_what, body, query = '') => {
+    ['not JSON', 'not json', /not JSON/],
+    ['no event', '{"records": []}', /has no "event"/],
+    ['an event that is no object', '{"event": [1, 2]}', /must be an object/],
+    ['an event from a stream no function reads', JSON.stringify({ event: { Records: [{ ...record('1', {}), eventSourceARN: 'arn:aws:kinesis:eu-west-1:000000000000:stream/other' }] } }), /stream\/other/],
+    ['an event of no known source, unnamed', '{"event": {"hello": "world"}}', /\?function=/],
+    ['a function that does not exist', '{"event": {}}', /no function nope/, '?function=nope'],
+  ])('refuses %s with 400 in the contract`s shape', async (_what, body, message, query = '') => {
     const response = await post(body, query);
     expect(response.status).toBe(400);
     expect(response.headers.get('x-correlation-id')).toBeTruthy();
-    expect(await response.json()).toMatchObject({ error: { code: 'ValidationError', message: expect.any(String) } });
+    expect(await response.json()).toMatchObject({ error: { code: 'ValidationError', message: expect.stringMatching(message) } });
   });
 });
 
