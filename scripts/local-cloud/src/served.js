@@ -99,7 +99,7 @@ function createServedServices({ services, functionsByKey, gateway, stateDir, bas
       for (const fn of functionsOf(name)) delete fn.servedUrl;
       gateway.routeService(name, undefined);
     } else {
-      await setForwarding(name, '').catch((error) => log(`${name}: could not clear forward-to: ${error.message}`));
+      await setForwarding(name, 'off').catch((error) => log(`${name}: could not clear forward-to: ${error.message}`));
       await settle();
     }
     await served.child.stop(30_000); // SIGTERM: it drains what it holds

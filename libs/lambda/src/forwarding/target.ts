@@ -4,8 +4,8 @@ import { log } from '@yubl/logger';
  * Where this function's events go while its service is served outside Lambda (docs/design.md
  * "Leaving Lambda"): the config value FORWARDING_CONFIG_KEY names (e.g. `feed/forward-to`, a URL),
  * read from the config service when the function starts and again every
- * FORWARDING_REFRESH_SECONDS (default 60) on a timer that never holds the process open. Absent or
- * empty: nothing is forwarded. A function without FORWARDING_CONFIG_KEY and CONFIG_API_URL never
+ * FORWARDING_REFRESH_SECONDS (default 60) on a timer that never holds the process open. Absent, or
+ * anything but an http(s) URL (`off`): nothing is forwarded. A function without FORWARDING_CONFIG_KEY and CONFIG_API_URL never
  * asks. One plain fetch, not @yubl/config's client: that one brings Powertools and KMS into every
  * bundle, for one value that is never secret.
  */
@@ -35,7 +35,8 @@ export class ForwardingTarget {
       }
       if (!response.ok) throw new Error(`the config service answered ${response.status}`);
       const { value } = (await response.json()) as { value?: unknown };
-      this.url = typeof value === 'string' && value !== '' ? value.replace(/\/$/, '') : undefined;
+      // A URL switches forwarding on; anything else (`off`) or no value at all, off.
+      this.url = typeof value === 'string' && /^https?:\/\//.test(value) ? value.replace(/\/$/, '') : undefined;
     } catch (error) {
       // Keep what was known: a config service that hiccups must not switch forwarding on or off.
       log.warn('forwarding target could not be read; keeping the last one', { forwardTo: this.url ?? null, reason: (error as Error).message });

@@ -73,6 +73,14 @@ describe('forwarding unset', () => {
     expect(seen).toEqual([]);
   });
 
+  it('runs the handler when the value is `off` (the config service takes no empty value)', async () => {
+    forwardTo = 'off';
+    const answer = await makeHttp()(apiGatewayV1({ path: '/feed' }), lambdaContext());
+    expect(JSON.parse(answer.body!)).toEqual({ ranHere: true });
+    expect(configReads).toHaveLength(1);
+    expect(seen).toEqual([]);
+  });
+
   it('is never asked about without FORWARDING_CONFIG_KEY', async () => {
     delete process.env.FORWARDING_CONFIG_KEY;
     forwardTo = base;
