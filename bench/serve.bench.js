@@ -10,6 +10,7 @@
 
 const { spawn, execFileSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
+const os = require('node:os');
 const path = require('node:path');
 const { startBenchCloud, writeResult, aUser } = require('./cloud');
 const { runOpenLoop, httpGet } = require('./open-loop');
@@ -52,6 +53,7 @@ async function main() {
       await fetch(`${baseUrl}/feed`, { headers });
       await fetch(servedUrl, { headers });
     }
+    const loadBefore = os.loadavg();
     console.log(`serve: GET /feed at ${RATE} requests/s for ${SECONDS} s each, open loop: the Lambda path, served, served via the gateway`);
     const lambda = await runOpenLoop({ rate: RATE, seconds: SECONDS, send: httpGet(`${baseUrl}/feed`, headers) });
     console.log(line('lambda', lambda));
@@ -65,6 +67,9 @@ async function main() {
     console.log(line('served via gateway', viaGateway));
     writeResult('serve', {
       note: 'same run, one after another, on one local cloud; latency from each request`s scheduled send (open loop)',
+      // The machine's 1/5/15-minute load averages before and after: on a shared machine, read the figures against them.
+      cpus: os.cpus().length,
+      loadAverage: { before: loadBefore.map((l) => Number(l.toFixed(1))), after: os.loadavg().map((l) => Number(l.toFixed(1))) },
       lambda,
       served: direct,
       servedViaGateway: viaGateway,
