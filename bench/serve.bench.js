@@ -7,6 +7,11 @@
 // - served via gateway: the gateway sending /feed to the served process (`local-cloud serve feed`),
 //   the same hops as the Lambda path.
 // Errors, p50/p99 from the scheduled send, scheduled against answered. BENCH_SERVE_SECONDS shortens it.
+// Reading it: an open loop keeps sending when answers lag, so a path that falls behind collapses
+// instead of slowing down politely (autocannon's 10 connections in load.bench.js cap what is
+// outstanding and hide that). serverless-offline starts one more worker thread for each invocation
+// that finds none idle, so once the Lambda path lags, each new request costs a bundle load.
+
 
 const { spawn, execFileSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
