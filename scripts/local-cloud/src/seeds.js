@@ -14,7 +14,20 @@ const GENERATORS = {
   'random-base64url-48': () => crypto.randomBytes(48).toString('base64url'),
 };
 
+/** PUTs one seed through the config API as an operator would. */
+async function putSeed({ url, adminKey, body, label }, log) {
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-api-key': adminKey, 'x-correlation-id': `local-cloud-seed-${crypto.randomUUID()}` },
+    body,
+  });
+  if (!response.ok) throw new Error(`seeding ${label} failed: ${response.status} ${await response.text()}`);
+  log(`seeded ${label}`);
+}
+
+/** Writes every project's seeds; returns them as written, for `rewriteSeeds` after DynamoDB lost them. */
 async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log }) {
+  const written = [];
   for (const project of projects) {
     const file = path.join(project.dir, 'local-seeds.json');
     if (!fs.existsSync(file)) continue;
@@ -35,31 +48,37 @@ async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log }) {
         );
         value = Buffer.from(CiphertextBlob).toString('base64');
       }
-      await putEntry({ baseUrl, api, adminKey, service: entry.service, key: entry.key, value, encrypted: Boolean(entry.encrypt), what: 'seed' });
-      log(`seeded ${entry.service}/${entry.key}${entry.encrypt ? ' (encrypted)' : ''}`);
+      const seed = {
+        url: `${baseUrl}${api.path.replace('{service}', entry.service).replace('{key}', entry.key)}`,
+        adminKey,
+        body: JSON.stringify({ value, encrypted: Boolean(entry.encrypt) }),
+        label: `${entry.service}/${entry.key}${entry.encrypt ? ' (encrypted)' : ''}`,
+      };
+      await putSeed(seed, log);
+      written.push(seed);
     }
   }
+  return written;
 }
 
-async function putEntry({ baseUrl, api, adminKey, service, key, value, encrypted, what }) {
-  const url = `${baseUrl}${api.path.replace('{service}', service).replace('{key}', key)}`;
-  const response = await fetch(url, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', 'x-api-key': adminKey, 'x-correlation-id': `local-cloud-${what}-${crypto.randomUUID()}` },
-    body: JSON.stringify({ value, encrypted }),
-  });
-  if (!response.ok) throw new Error(`putting ${service}/${key} failed: ${response.status} ${await response.text()}`);
+/**
+ * Writes the same seeds again (a restarted DynamoDB emulator lost them): the same values, so that
+ * tokens signed with the seeded JWT secret stay good.
+ */
+async function rewriteSeeds(written, log) {
+  for (const seed of written) await putSeed(seed, log);
 }
 
 /** Puts one plain config value through the config service's API, as an operator's `./build.sh config put` does. */
-async function putConfigValue({ projects, baseUrl, apiKeys, service, key, value }) {
+async function putConfigValue({ projects, baseUrl, apiKeys, service, key, value, log }) {
   for (const project of projects) {
     const file = path.join(project.dir, 'local-seeds.json');
     if (!fs.existsSync(file)) continue;
     const { api } = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return putEntry({ baseUrl, api, adminKey: apiKeys[api.apiKeyVariable], service, key, value, encrypted: false, what: 'setting' });
+    const url = `${baseUrl}${api.path.replace('{service}', service).replace('{key}', key)}`;
+    return putSeed({ url, adminKey: apiKeys[api.apiKeyVariable], body: JSON.stringify({ value, encrypted: false }), label: `${service}/${key} = ${value}` }, log);
   }
   throw new Error('no project of this cloud serves config values (local-seeds.json)');
 }
 
-module.exports = { writeSeeds, putConfigValue };
+module.exports = { writeSeeds, rewriteSeeds, putConfigValue };

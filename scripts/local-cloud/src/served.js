@@ -57,7 +57,7 @@ function createServedServices({ services, functionsByKey, gateway, stateDir, bas
   const running = new Map(); // service name -> {child, url, delivery}
 
   const functionsOf = (name) => [...functionsByKey.values()].filter((fn) => fn.key.startsWith(`${name}/`));
-  const setForwarding = (name, value) => putConfigValue({ projects, baseUrl, apiKeys, service: name, key: 'forward-to', value });
+  const setForwarding = (name, value) => putConfigValue({ projects, baseUrl, apiKeys, service: name, key: 'forward-to', value, log });
   const settle = () => new Promise((resolve) => setTimeout(resolve, FORWARDING_REFRESH_SECONDS * 2_000 + 500));
 
   async function start(name, delivery = 'direct') {
