@@ -22,6 +22,7 @@ const { createSns } = require('./emulators/sns');
 const { createSqs } = require('./emulators/sqs');
 const { createAsyncInvoker } = require('./functions');
 const { createGateway, createLambdaRouter } = require('./gateway');
+const { declaredGatewayResponses } = require('./gateway-responses');
 const { render } = require('./intrinsics');
 const { kinesisMappingFrom, startKinesisMapping } = require('./kinesis-mapping');
 const { startOffline, waitForPorts } = require('./offline');
@@ -294,7 +295,7 @@ async function startCloud({
           }
         }
       }
-      services.push({ project, ports: servicePorts, routes: routesOf(config), functionEnv: renderedEnvironment(config, renderHere) });
+      services.push({ project, ports: servicePorts, routes: routesOf(config), gatewayResponses: declaredGatewayResponses(config), functionEnv: renderedEnvironment(config, renderHere) });
     }
 
     // 5. One serverless-offline per service.
@@ -312,9 +313,9 @@ async function startCloud({
     });
     writeState();
     await Promise.all(
-      services.map(async ({ project, ports: servicePorts, routes }, i) => {
+      services.map(async ({ project, ports: servicePorts, routes, gatewayResponses }, i) => {
         await offlines[i].ready();
-        gateway.addRoutes(project.name, servicePorts.http, routes);
+        gateway.addRoutes(project.name, servicePorts.http, routes, gatewayResponses);
         parts.set(`service:${project.name}`, 'ready');
       }),
     );

@@ -5,8 +5,8 @@
 // specific declaration wins, literal segments before {params} before {proxy+}), unchanged.
 // GET /health answers 200 with the state of every part once all are ready, 503 before.
 
-const crypto = require('node:crypto');
 const http = require('node:http');
+const { refusalType, renderRefusal } = require('./gateway-responses');
 
 function routeMatcher(path) {
   const segments = path.split('/').filter(Boolean);
@@ -25,34 +25,35 @@ function routeMatcher(path) {
 const sendJson = (response, status, body, headers = {}) =>
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
-// API Gateway's own refusals (no or bad API key, an authorizer's no, a request it cannot read) come
-// back in the contract's error shape, as the services' GatewayResponse resources make them on AWS.
-// They are told apart from a function's answers, which always carry x-correlation-id.
-const GATEWAY_ERRORS = { 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType', 429: 'TooManyRequests' };
+// API Gateway's own refusals (no or bad API key, an authorizer's no, a request it cannot read, no
+// route) are answered as the service's declared GatewayResponses make them on AWS
+// (gateway-responses.js). serverless-offline's refusals are told apart from a function's answers,
+// which always carry x-correlation-id.
+const sendRefusal = (response, { status, headers, body }) => response.writeHead(status, headers).end(body);
 
-function gatewayError(request, response, answer) {
-  const code = GATEWAY_ERRORS[answer.statusCode];
+function gatewayRefusal(request, response, answer, responses) {
   const chunks = [];
   answer.on('data', (chunk) => chunks.push(chunk));
   answer.on('end', () => {
-    let message = code;
+    let message;
     try {
-      message = JSON.parse(Buffer.concat(chunks).toString('utf8')).message ?? code;
+      message = JSON.parse(Buffer.concat(chunks).toString('utf8')).message;
     } catch {
-      // not JSON: keep the code as the message
+      // not JSON: API Gateway's own message for the type
     }
-    sendJson(response, answer.statusCode, { error: { code, message } }, { 'x-correlation-id': request.headers['x-correlation-id'] || crypto.randomUUID() });
+    const type = refusalType(answer.statusCode, answer.headers, message);
+    sendRefusal(response, renderRefusal(responses, type, { requestHeaders: request.headers, message, status: answer.statusCode }));
   });
 }
 
 // Connections to the services are kept open between requests, as API Gateway keeps its own.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function proxy(request, response, port, log, { gatewayErrors = false } = {}) {
+function proxy(request, response, port, log, { refusals } = {}) {
   const upstream = http.request(
     { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers, agent },
     (answer) => {
-      if (gatewayErrors && GATEWAY_ERRORS[answer.statusCode] && !answer.headers['x-correlation-id']) return gatewayError(request, response, answer);
+      if (refusals && answer.statusCode >= 400 && answer.statusCode < 500 && !answer.headers['x-correlation-id']) return gatewayRefusal(request, response, answer, refusals);
       response.writeHead(answer.statusCode, answer.headers);
       answer.pipe(response);
     },
@@ -67,6 +68,16 @@ function proxy(request, response, port, log, { gatewayErrors = false } = {}) {
 
 function createGateway({ health, log }) {
   let routes = [];
+  const declaredByService = new Map();
+  // The GatewayResponses of the API a path is on: the service's own, or, for a service on another's
+  // REST API (relationships on users'), those of the service owning the path's first segment; a
+  // path no API has (on AWS: the custom domain's) gets the first service's.
+  const responsesFor = (service, pathname) => {
+    if (declaredByService.get(service)?.size) return declaredByService.get(service);
+    const base = pathname.split('/')[1];
+    const owner = routes.find((r) => r.path.split('/')[1] === base && declaredByService.get(r.service)?.size);
+    return declaredByService.get(owner?.service) ?? [...declaredByService.values()].find((declared) => declared.size) ?? new Map();
+  };
 
   const server = http.createServer((request, response) => {
     const url = new URL(request.url, 'http://gateway');
@@ -76,18 +87,17 @@ function createGateway({ health, log }) {
     }
     const candidates = routes.filter((route) => route.regex.test(url.pathname));
     const route = candidates.filter((r) => r.method === request.method || r.method === 'ANY' || r.method === '*').sort((a, b) => b.score - a.score)[0];
-    if (route) return proxy(request, response, route.port, log, { gatewayErrors: true });
-    if (candidates.length > 0) {
-      return sendJson(response, 405, { error: { code: 'MethodNotAllowed', message: `${request.method} is not allowed on ${url.pathname}` } });
-    }
-    return sendJson(response, 404, { error: { code: 'NotFound', message: `No route for ${request.method} ${url.pathname}` } });
+    if (route) return proxy(request, response, route.port, log, { refusals: responsesFor(route.service, url.pathname) });
+    // No method here, or no path: API Gateway answers MISSING_AUTHENTICATION_TOKEN for both.
+    return sendRefusal(response, renderRefusal(responsesFor(candidates[0]?.service, url.pathname), 'MISSING_AUTHENTICATION_TOKEN', { requestHeaders: request.headers }));
   });
 
   return {
     server,
-    /** Declares the routes of one service: [{ method, path }] served on `port`. */
-    addRoutes(service, port, declared) {
+    /** Declares the routes of one service: [{ method, path }] served on `port`, and its GatewayResponses (gateway-responses.js). */
+    addRoutes(service, port, declared, gatewayResponses = new Map()) {
       routes = routes.concat(declared.map((r) => ({ ...r, ...routeMatcher(r.path), service, port })));
+      declaredByService.set(service, gatewayResponses);
     },
   };
 }

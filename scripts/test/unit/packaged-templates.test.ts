@@ -137,3 +137,61 @@ describe('tags', () => {
     }
   });
 });
+
+/** docs/api.md's "Refusals API Gateway makes": response type -> status (undefined: the type's own) and code. */
+function documentedRefusals(): Map<string, { status?: number; code: string }> {
+  const doc = fs.readFileSync(path.join(__dirname, '../../../docs/api.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('### Refusals API Gateway makes'));
+  const rows = section.slice(0, section.indexOf('\n#')).split('\n').filter((line) => /^\| `[A-Z_0-9]+` \|/.test(line));
+  return new Map(
+    rows.map((row) => {
+      const [type, status, code] = row.split('|').slice(1, 4).map((cell) => cell.trim().replaceAll('`', ''));
+      return [type!, { status: /^\d+$/.test(status!) ? Number(status) : undefined, code: code! }];
+    }),
+  );
+}
+
+describe('gateway responses', () => {
+  it("docs/api.md's table of refusals is read", () => {
+    const documented = documentedRefusals();
+    expect([...documented.keys()]).toEqual(expect.arrayContaining(['INVALID_API_KEY', 'UNAUTHORIZED', 'ACCESS_DENIED', 'THROTTLED', 'REQUEST_TOO_LARGE', 'BAD_REQUEST_BODY', 'MISSING_AUTHENTICATION_TOKEN', 'DEFAULT_4XX', 'DEFAULT_5XX']));
+    expect(documented.get('UNAUTHORIZED')).toEqual({ status: 401, code: 'Unauthorized' });
+  });
+
+  it("every REST API declares each documented refusal with the doc's status and code as literals, and the correlation ids", () => {
+    const documented = documentedRefusals();
+    const problems: string[] = [];
+    for (const p of packaged) {
+      const resources = Object.entries(p.template.Resources);
+      const apis = resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::RestApi').map(([id]) => id);
+      for (const api of apis) {
+        const declared = new Map(resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::GatewayResponse' && r.Properties.RestApiId?.Ref === api).map(([id, r]) => [r.Properties.ResponseType, { id, ...r.Properties }]));
+        for (const [type, { status, code }] of documented) {
+          const where = `${p.stage}/${p.project} ${api} ${type}`;
+          const response = declared.get(type);
+          if (!response) {
+            problems.push(`${where}: not declared`);
+            continue;
+          }
+          if ((response.StatusCode === undefined ? undefined : Number(response.StatusCode)) !== status) problems.push(`${where}: status ${response.StatusCode}, docs say ${status ?? "the type's own"}`);
+          const template: string = response.ResponseTemplates?.['application/json'] ?? '';
+          if (template.includes('$context.error.responseType')) problems.push(`${where}: the code comes from $context.error.responseType`);
+          let body: any;
+          try {
+            // As API Gateway substitutes them (no VTL runs on gateway response templates).
+            body = JSON.parse(template.replaceAll('$context.error.messageString', '"a message"').replaceAll('$context.requestId', 'a-request-id'));
+          } catch {
+            problems.push(`${where}: the template is not JSON: ${template}`);
+            continue;
+          }
+          if (body?.error?.code !== code) problems.push(`${where}: code ${body?.error?.code}, docs say ${code}`);
+          if (typeof body?.error?.message !== 'string') problems.push(`${where}: no message`);
+          if (body?.error?.requestId !== 'a-request-id') problems.push(`${where}: no error.requestId from $context.requestId`);
+          if (response.ResponseParameters?.['gatewayresponse.header.x-correlation-id'] !== 'method.request.header.x-correlation-id') problems.push(`${where}: the client's x-correlation-id is not sent back`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(packaged.some((p) => Object.values(p.template.Resources).some((r) => r.Type === 'AWS::ApiGateway::GatewayResponse'))).toBe(true);
+  });
+});
