@@ -2,7 +2,8 @@
 // templates differ, for the tests that hold the templates to the team's rules. Packaging is the
 // slow part (seconds a project): each package is kept under .local/packaged/<stage>/<project> and
 // reused while nothing that shapes its template changed (its serverless.yml, services/common.yml,
-// the plugins under scripts/serverless-*, the lock file).
+// the plugins under scripts/serverless-*). A dependency bump is not in the key: CI packages on a
+// fresh clone, with no cache.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -42,12 +43,11 @@ function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
   });
 }
 
-/** What shapes every project's template (the plugins, the shared settings, the lock file), then the project's own serverless.yml. */
+/** What shapes every project's template (the plugins, the shared settings), then the project's own serverless.yml. */
 function inputsHash(projectDir: string): string {
   const scripts = fs.readdirSync(path.join(root, 'scripts')).filter((name) => name.startsWith('serverless-'));
   const files = [
     path.join(root, 'services/common.yml'),
-    path.join(root, 'package-lock.json'),
     ...scripts.flatMap((name) => filesUnder(path.join(root, 'scripts', name), (file) => /\.(js|json|ya?ml)$/.test(file))).sort(),
     path.join(projectDir, 'serverless.yml'),
   ];
@@ -64,7 +64,8 @@ async function packageProject(stage: string, project: string, dir: string, out: 
   try {
     await run(process.execPath, [serverlessBin, 'package', '--stage', stage, '--package', out], {
       cwd: dir,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      // Bundles built apart from .esbuild/.build, which a running local cloud serves (services/common.yml).
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', YUBL_ESBUILD_WORK_FOLDER: '.esbuild/packaged-templates' },
       maxBuffer: 32 * 1024 * 1024,
     });
   } catch (error) {
