@@ -16,6 +16,10 @@ const config = {
         Type: 'AWS::ApiGateway::GatewayResponse',
         Properties: { ResponseType: 'DEFAULT_4XX', ResponseTemplates: { 'application/json': '{"error":{"code":"Forbidden","message":$context.error.messageString,"type":"$context.error.responseType"}}' } },
       },
+      Route: {
+        Type: 'AWS::ApiGateway::GatewayResponse',
+        Properties: { ResponseType: 'MISSING_AUTHENTICATION_TOKEN', StatusCode: '404', ResponseTemplates: { 'application/json': '{"error":{"code":"NotFound","message":"No such route"}}' } },
+      },
       Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
     },
   },
@@ -25,7 +29,7 @@ describe('the declared gateway responses', () => {
   const declared = declaredGatewayResponses(config);
 
   it('are read from the resolved config, nothing else', () => {
-    expect([...declared.keys()]).toEqual(['INVALID_API_KEY', 'DEFAULT_4XX']);
+    expect([...declared.keys()]).toEqual(['INVALID_API_KEY', 'DEFAULT_4XX', 'MISSING_AUTHENTICATION_TOKEN']);
   });
 
   it("render the declaration: its status, its literal code, the client's correlation id, the request id", () => {
@@ -33,6 +37,10 @@ describe('the declared gateway responses', () => {
     expect(answer.status).toBe(403);
     expect(answer.headers).toMatchObject({ 'x-correlation-id': 'client-id', 'x-served-by': 'gateway', 'content-type': 'application/json' });
     expect(JSON.parse(answer.body)).toEqual({ error: { code: 'Forbidden', message: 'Missing or invalid API key', requestId: answer.headers['x-amzn-requestid'] } });
+  });
+
+  it('take the status the declaration sets over API Gateway’s own (a missing route: 404, not 403)', () => {
+    expect(renderRefusal(declared, 'MISSING_AUTHENTICATION_TOKEN')).toMatchObject({ status: 404, body: '{"error":{"code":"NotFound","message":"No such route"}}' });
   });
 
   it("fall back to DEFAULT_4XX with the type's own status, substituting $context as API Gateway does", () => {
