@@ -35,6 +35,7 @@ stack first) or from inside services/NAME (that project only), or pass --service
   ./build.sh logs replay --stage S                          (re-ships the log shipper's dead letters)
   ./build.sh metrics --stage S [--name N] [--since 15m] [--json]
   ./build.sh janitor --stage S [--dry-run] [--keep N]       (old Lambda versions of the stage deleted; --dry-run lists them)
+  ./build.sh redrive --stage S --queue NAME [--json]        (re-delivers a failure queue's records to their function)
   ./build.sh config put --stage S SERVICE KEY VALUE [--encrypt]   (VALUE - reads stdin)
   ./build.sh config get --stage S SERVICE [KEY]
   ./build.sh stop                                           (stops a detached local cloud)
@@ -57,7 +58,7 @@ while [ $# -gt 0 ]; do
     --node) NODE_MAJOR="${2:?--node needs a value}"; shift 2 ;;
     --detach) DETACH=1; shift ;;
     --encrypt) ENCRYPT=1; shift ;;
-    --correlation-id|--since|--name) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --correlation-id|--since|--name|--queue) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --follow|--json|--dry-run) OPS_ARGS+=("$1"); shift ;;
     --keep) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -306,7 +307,7 @@ case "$COMMAND" in
     done
     ;;
 
-  logs|metrics)
+  logs|metrics|redrive)
     need_stage; ensure_deps
     [ "$STAGE" = local ] || export AWS_PROFILE="$(aws_profile)"
     verb="$COMMAND"
@@ -350,6 +351,6 @@ case "$COMMAND" in
     ;;
 
   *)
-    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, metrics, janitor, config, stop, bench; ./build.sh --help)"
+    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, metrics, redrive, janitor, config, stop, bench; ./build.sh --help)"
     ;;
 esac
