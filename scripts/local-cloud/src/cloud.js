@@ -22,6 +22,7 @@ const { createSns } = require('./emulators/sns');
 const { createSqs } = require('./emulators/sqs');
 const { ASYNC_RETRY_DELAY_MS, createLambdaInvoker } = require('./lambda-invoker');
 const { createGateway, createLambdaRouter } = require('./gateway');
+const { declaredGatewayResponses } = require('./gateway-responses');
 const { render } = require('./intrinsics');
 const { kinesisMappingFrom, startKinesisMapping } = require('./event-sources/kinesis');
 const { startOffline, waitForPorts } = require('./offline');
@@ -375,12 +376,12 @@ async function startCloud({
           }
         }
       }
-      services.push({ project, config, ports: servicePorts, routes: routesOf(config), functionEnv: renderedEnvironment(config, renderHere) });
+      services.push({ project, config, ports: servicePorts, routes: routesOf(config), gatewayResponses: declaredGatewayResponses(config), functionEnv: renderedEnvironment(config, renderHere) });
     }
 
     // 5. One serverless-offline per service, restarted when it exits (a function's invocations in
     // flight fail; asynchronous ones and Kinesis batches are retried as Lambda retries them).
-    await Promise.all(services.map(async ({ project, ports: servicePorts, functionEnv, routes }) => {
+    await Promise.all(services.map(async ({ project, ports: servicePorts, functionEnv, routes, gatewayResponses }) => {
       const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
       // Every line a function writes lands in its log group, a stream per worker, as on Lambda.
       const functionLine = (functionKey, stream, line) => {
@@ -395,7 +396,7 @@ async function startCloud({
         recovers: 'everything: its functions run again on the same ports (cold)',
         loses: 'the invocations in flight when it stopped (asynchronous ones and Kinesis batches are retried, as Lambda retries them; a synchronous caller gets an error)',
       });
-      gateway.addRoutes(project.name, servicePorts.http, routes);
+      gateway.addRoutes(project.name, servicePorts.http, routes, gatewayResponses);
       parts.set(name, 'ready');
     }));
     for (const project of projects) if (!project.shared && !services.some((s) => s.project === project)) parts.set(`service:${project.name}`, 'ready');
