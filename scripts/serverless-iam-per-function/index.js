@@ -37,6 +37,9 @@ class IamPerFunctionPlugin {
     const roleOfFunction = new Map(); // function logical id -> role logical id
     for (const functionKey of config.getAllFunctions()) {
       const fn = config.getFunction(functionKey);
+      // A function that names a role of its own keeps it: serverless-plugin-warmup's warmer, whose
+      // role scripts/serverless-release writes (its log group and the aliases it warms, nothing else).
+      if (fn.role) continue;
       if (!Array.isArray(fn.iamRoleStatements)) {
         throw new MissingStatementsError(`function '${functionKey}' declares no iamRoleStatements (write [] if it calls no AWS API)`);
       }
