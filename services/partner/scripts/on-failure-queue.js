@@ -10,10 +10,12 @@
 // Where: --stage local reads the running local cloud's endpoints.json (LOCAL_CLOUD_STATE_DIR, or .local);
 // any other stage uses the AWS credentials of the environment (AWS_PROFILE; build.sh's profiles).
 
+// The operator's machine may run an older Node than the functions: the SDK's warning about it is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } = require('@aws-sdk/client-sqs');
+const { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } = require('@aws-sdk/client-sqs');
 const { PublishCommand, SNSClient } = require('@aws-sdk/client-sns');
 
 const fail = (message) => {
@@ -54,8 +56,10 @@ async function main() {
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `partner-create-failures-${stage}` }));
   const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
   process.stdout.write(`partner-create-failures-${stage}: ${Attributes.ApproximateNumberOfMessages ?? '?'} waiting\n`);
-  // Listing hides each entry for 30 s while it reads on (so it sees each once); redrive deletes what it sent.
+  // Reading hides each entry for 30 s while it reads on (so it sees each once); list shows them
+  // again at the end, redrive deletes what it sent.
   const seen = new Set();
+  const listed = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }));
     const fresh = Messages.filter((m) => !seen.has(m.MessageId));
@@ -64,7 +68,10 @@ async function main() {
       seen.add(message.MessageId);
       const entry = describe(message);
       process.stdout.write(`${JSON.stringify({ messageId: message.MessageId, failedAt: entry.failedAt, attempts: entry.attempts, reason: entry.reason, request: entry.request })}\n`);
-      if (command !== 'redrive') continue;
+      if (command !== 'redrive') {
+        listed.push(message.ReceiptHandle);
+        continue;
+      }
       if (!entry.topicArn || entry.request === undefined) {
         process.stdout.write('  not redriven: no SNS request in this entry\n');
         continue;
@@ -76,6 +83,7 @@ async function main() {
       process.stdout.write('  redriven\n');
     }
   }
+  for (const ReceiptHandle of listed) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: 0 }));
 }
 
 main().catch((error) => fail(error.message));

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, SQSClient, DeleteMessageCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { captureLogs, countsOf, eventually, localClientConfig, localCloudLog, testMode, weCall, weDeliver, weNotify, type CapturedLogs } from '@yubl/test-harness';
 import { makePayload } from '../../src/validation-payload';
-import { aJoin, callback, cloud, CONFIG_REFRESH_SECONDS, createdEvents, getAccount, invoker, partner, partnerKey, postValidation, setConfig, signingKey, worker } from '../support/partner';
+import { aJoin, callback, cloud, CONFIG_REFRESH_SECONDS, onDeployedStage, createdEvents, getAccount, invoker, partner, partnerKey, postValidation, setConfig, signingKey, worker } from '../support/partner';
 
 const mode = testMode();
 // A switch is seen by every function within one refresh (±10 % jitter), plus a call's own time.
@@ -38,7 +38,7 @@ const linesAbout = (userId: string) =>
 
 const validate = (body: unknown) => weCall(postValidation, { path: '/partner/validations', headers: { 'x-api-key': partnerKey }, body });
 
-describe('a partner account for every user who joins', () => {
+(onDeployedStage ? describe.skip : describe)('a partner account for every user who joins (the partner stand-in, the stage`s switches)', () => {
   it('a user joins: the partner holds one account with the user`s id, made after our validation said valid; one correlation id throughout', async () => {
     const correlationId = `partner-${randomUUID()}`;
     const join = await aJoin({ 'x-correlation-id': correlationId });
@@ -145,10 +145,21 @@ describe('a partner account for every user who joins', () => {
     await weDeliver(invoker, [slow.record]);
     await eventually(() => isCreated(slow), FLOW);
 
-    const all = [...ids, slow.user.id];
+    const all: string[] = [...ids, slow.user.id];
     expect(countsOf((await partner.accounts()).map((a) => a.externalId).filter((id) => all.includes(id)))).toEqual(Object.fromEntries(all.map((id) => [id, 1])));
     await eventually(async () => expect(countsOf((await createdEvents(all)).map((r) => r.data.data.userId))).toEqual(Object.fromEntries(all.map((id) => [id, 1]))), FLOW);
   }, 150_000);
+
+  it('an account the partner already holds (its 409) is created here with the partner`s account id, once', async () => {
+    const join = await aJoin();
+    const made = await partner.createAccount({ externalId: join.user.id, username: join.user.username, validationPayload: await makePayload(join.user.id, await signingKey()) });
+    expect(made.status).toBe(201);
+    await weNotify(worker, { userId: join.user.id, username: join.user.username });
+    expect(await eventually(() => isCreated(join), FLOW)).toMatchObject({ partnerAccountId: made.body.accountId });
+    expect((await partner.requests()).filter((r) => r.externalId === join.user.id).map((r) => r.status)).toEqual([201, 409]);
+    expect((await partner.accounts()).filter((a) => a.externalId === join.user.id)).toHaveLength(1);
+    await eventually(async () => expect(await createdEvents([join.user.id])).toHaveLength(1), FLOW);
+  }, 120_000);
 
   it('a poison request ends in the on-failure queue, and the request behind it is served', async () => {
     const marker = `poison-${randomUUID()}`;

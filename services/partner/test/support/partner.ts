@@ -25,6 +25,11 @@ export const cloud = useLocalCloudEnvironment({
   CONFIG_REFRESH_SECONDS: String(CONFIG_REFRESH_SECONDS),
 });
 export const partnerKey = cloud.apiKeys.partner!;
+/**
+ * Against a deployed stage (./build.sh test acceptance --stage S sets TEST_STAGE) there is no partner
+ * stand-in to count on or to break, and the stage's switches are not the tests' to flip.
+ */
+export const onDeployedStage = Boolean(process.env.TEST_STAGE && process.env.TEST_STAGE !== 'local');
 
 const handlerOf = (file: string) => async () => (await import(`../../src/handlers/${file}`)).handler;
 export const getAccount: HttpEndpoint = { method: 'GET', resource: '/partner/accounts/{userId}', handler: handlerOf('get-account') };
@@ -97,6 +102,11 @@ export const partner = {
   fault: (fault: { status?: number; times?: number; forMs?: number; delayMs?: number; down?: boolean }) =>
     standIn('/_local/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) }),
   clearFaults: () => standIn('/_local/faults', { method: 'DELETE' }),
+  /** POST /accounts as our worker calls it: the status and body the partner answers. */
+  createAccount: async (body: { externalId: string; username: string; validationPayload: string }) => {
+    const response = await fetch(`${cloud.endpoints.partner}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': await keyForThePartner() }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as { accountId?: string } };
+  },
 };
 
 // ---- config ------------------------------------------------------------------------------------
@@ -111,14 +121,18 @@ export async function setConfig(key: 'enrolment' | 'validation-mode', value: str
   if (!response.ok) throw new Error(`PUT /config/partner/${key} answered ${response.status}: ${await response.text()}`);
 }
 
-/** The payload signing key the local cloud seeded, read and decrypted as the functions read it. */
-export async function signingKey(): Promise<string> {
-  const response = await fetch(`${cloud.baseUrl}/config/partner/signing-key`, { headers: { 'x-api-key': cloud.apiKeys['config-read']! } });
+/** A secret the local cloud seeded for the partner service, read and decrypted as the functions read it. */
+async function partnerSecret(key: 'signing-key' | 'api-key'): Promise<string> {
+  const response = await fetch(`${cloud.baseUrl}/config/partner/${key}`, { headers: { 'x-api-key': cloud.apiKeys['config-read']! } });
   const entry = (await response.json()) as { value: string };
   const kms = new KMSClient(localClientConfig('kms', cloud));
-  const { Plaintext } = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(entry.value, 'base64'), EncryptionContext: { service: 'partner', key: 'signing-key' } }));
+  const { Plaintext } = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(entry.value, 'base64'), EncryptionContext: { service: 'partner', key } }));
   return Buffer.from(Plaintext!).toString('utf8');
 }
+/** The payload signing key. */
+export const signingKey = () => partnerSecret('signing-key');
+/** The key the partner (stand-in) wants on our calls. */
+export const keyForThePartner = () => partnerSecret('api-key');
 
 /** The partner-account-created events on the users stream, by user id. */
 export async function createdEvents(userIds: readonly string[]) {
