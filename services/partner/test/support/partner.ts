@@ -11,8 +11,8 @@ import { localClientConfig, localCloud, localJwtSecret, recordsOnStream, useLoca
 
 const stage = localCloud().stage;
 const topicArn = (name: string) => `arn:aws:sns:${localCloud().region}:000000000000:${name}-${stage}`;
-/** How often the functions re-read config on the local stage (serverless.yml, params.local). */
-export const CONFIG_REFRESH_SECONDS = 2;
+/** How often the functions that read the switches re-read config on the local stage (serverless.yml, params.local). */
+export const CONFIG_REFRESH_SECONDS = 3;
 
 export const cloud = useLocalCloudEnvironment({
   ACCOUNTS_TABLE: `partner-accounts-${stage}`,
