@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // A development stand-in for the streaming partner's API (docs/api.md "The streaming partner"), an
@@ -16,6 +17,22 @@ const { readRequestBody, UnreadableBody } = require('../emulators/request-body')
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** @typedef {import('node:http').IncomingMessage} Request */
+/** @typedef {import('node:http').ServerResponse} Response */
+/** @typedef {{ status?: number, delayMs?: number, down: boolean, times?: number, until?: number }} Fault */
+/** @typedef {{ accountId: string, externalId: string, username: string, createdAt: string }} Account */
+/**
+ * @typedef {object} ValidationCall
+ * @property {string} externalId
+ * @property {string} payload
+ * @property {Record<string, string>} correlationIds
+ * @property {string} at
+ * @property {number} [status] 0 when the call itself failed
+ * @property {{ valid?: boolean, reason?: string }} [answer]
+ * @property {string} [error]
+ */
+/** @typedef {{ status: number | 'down', externalId?: string, at: string }} AccountCall */
+
 /**
  * @param {object} options
  * @param {() => string} options.validationUrl our POST /partner/validations, through the gateway
@@ -24,15 +41,16 @@ const MAX_BODY_BYTES = 64 * 1024;
  * @param {(line: string) => void} options.log
  */
 function createPartnerStandIn({ validationUrl, validationKey, apiKey, log }) {
-  /** externalId -> {accountId, externalId, username, createdAt} */
+  /** @type {Map<string, Account>} externalId -> its account */
   const accounts = new Map();
-  /** every call to our validation endpoint: what was sent, what came back */
+  /** @type {ValidationCall[]} every call to our validation endpoint: what was sent, what came back */
   const validations = [];
-  /** every POST /accounts, with the status it got */
+  /** @type {AccountCall[]} every POST /accounts, with the status it got */
   const requests = [];
-  // {status, times?, until?, delayMs?, down?}: applied to POST /accounts only
+  /** @type {Fault | undefined} applied to POST /accounts only */
   let fault;
 
+  /** @param {Response} response @param {number} status @param {unknown} [body] */
   const send = (response, status, body) => {
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(body === undefined ? '' : JSON.stringify(body));
@@ -45,8 +63,11 @@ function createPartnerStandIn({ validationUrl, validationKey, apiKey, log }) {
     return fault;
   }
 
+  /** @param {string} payload @param {string} externalId @param {import('node:http').IncomingHttpHeaders} headers */
   async function validate(payload, externalId, headers) {
-    const forwarded = Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('x-correlation-')));
+    /** @type {Record<string, string>} */
+    const forwarded = Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('x-correlation-')).map(([name, value]) => [name, String(value)]));
+    /** @type {ValidationCall} */
     const call = { externalId, payload, correlationIds: forwarded, at: new Date().toISOString() };
     validations.push(call);
     try {
@@ -57,14 +78,15 @@ function createPartnerStandIn({ validationUrl, validationKey, apiKey, log }) {
         signal: AbortSignal.timeout(5_000),
       });
       call.status = response.status;
-      call.answer = await response.json().catch(() => undefined);
+      call.answer = /** @type {ValidationCall["answer"]} */ (await response.json().catch(() => undefined));
     } catch (error) {
       call.status = 0;
-      call.error = error.message;
+      call.error = error instanceof Error ? error.message : String(error);
     }
     return call;
   }
 
+  /** @param {Request} request @param {Response} response */
   async function createAccount(request, response) {
     const current = activeFault();
     if (current) {
@@ -81,6 +103,7 @@ function createPartnerStandIn({ validationUrl, validationKey, apiKey, log }) {
         return send(response, current.status, { error: current.status === 429 ? 'slow down' : 'partner unavailable' });
       }
     }
+    /** @param {number} status @param {{ externalId?: string } & Record<string, unknown>} body */
     const answer = (status, body) => {
       requests.push({ status, externalId: body?.externalId, at: new Date().toISOString() });
       send(response, status, body);
@@ -109,6 +132,7 @@ function createPartnerStandIn({ validationUrl, validationKey, apiKey, log }) {
     return answer(201, { accountId: account.accountId, externalId });
   }
 
+  /** @param {Request} request @param {Response} response @param {string} path */
   async function local(request, response, path) {
     if (path === '/_local/accounts' && request.method === 'GET') return send(response, 200, { items: [...accounts.values()] });
     if (path === '/_local/validations' && request.method === 'GET') return send(response, 200, { items: validations });
@@ -132,7 +156,7 @@ function createPartnerStandIn({ validationUrl, validationKey, apiKey, log }) {
   }
 
   return http.createServer((request, response) => {
-    const path = new URL(request.url, 'http://partner.local').pathname;
+    const path = new URL(request.url ?? '/', 'http://partner.local').pathname;
     const handling = path.startsWith('/_local/')
       ? local(request, response, path)
       : path === '/accounts' && request.method === 'POST'
