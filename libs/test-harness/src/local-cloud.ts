@@ -14,8 +14,11 @@ export interface LocalCloudEndpoints {
   stage: string;
   region: string;
   apiKeys: Record<string, string>;
-  /** `opensearch` is the stand-in for the stage's OpenSearch domain: a REST endpoint, no SDK's. */
-  endpoints: Record<LocalAwsService | 'opensearch', string>;
+  /**
+   * `opensearch` is the stand-in for the stage's OpenSearch domain: a REST endpoint, no SDK's;
+   * `partner` the stand-in for the streaming partner's API (scripts/local-cloud/src/stand-ins/partner.js).
+   */
+  endpoints: Record<LocalAwsService | 'opensearch' | 'partner', string>;
   /** the AWS_ENDPOINT_URL_* variables that point SDK clients at these endpoints */
   endpointEnvironment: Record<string, string>;
   services: Record<string, { http: string; lambda: string }>;
@@ -56,7 +59,7 @@ function deployedStage(baseUrl: string): LocalCloudEndpoints {
     baseUrl,
     stage: process.env.TEST_STAGE ?? 'dev',
     region: process.env.AWS_REGION ?? 'eu-west-1',
-    apiKeys: { 'config-read': process.env.API_KEY_CONFIG_READ ?? '', 'config-admin': process.env.API_KEY_CONFIG_ADMIN ?? '' },
+    apiKeys: { 'config-read': process.env.API_KEY_CONFIG_READ ?? '', 'config-admin': process.env.API_KEY_CONFIG_ADMIN ?? '', partner: process.env.API_KEY_PARTNER ?? '' },
     endpoints: {} as LocalCloudEndpoints['endpoints'],
     endpointEnvironment: {},
     services: {},

@@ -32,6 +32,7 @@ const { createRegistry, createResources, recreateResources } = require('./resour
 const { rewriteSeeds, writeSeeds } = require('./seeds');
 const { createServedServices, FORWARDING_REFRESH_SECONDS } = require('./served');
 const { createSnsDelivery } = require('./event-sources/sns');
+const { createPartnerStandIn } = require('./stand-ins/partner');
 
 const ACCOUNT_ID = '000000000000';
 const EMULATOR = path.join(__dirname, 'emulators', 'run-emulator.js');
@@ -318,6 +319,14 @@ async function startCloud({
 
     // 3. Each project's configuration as the framework resolves it, then its resources.
     const apiKeys = generateApiKeys(projects);
+    // The streaming partner, an external service: a stand-in that calls back through the gateway
+    // with the partner's API key, and wants a key of its own on our calls (seeded for the partner service).
+    const partnerUrl = `http://127.0.0.1:${ports.partner}`;
+    const partnerApiKey = crypto.randomBytes(24).toString('base64url');
+    const partnerStandIn = createPartnerStandIn({ validationUrl: () => `${baseUrl}/partner/validations`, validationKey: () => apiKeys.API_KEY_PARTNER ?? '', apiKey: partnerApiKey, log });
+    await listen(partnerStandIn, ports.partner);
+    stoppers.push(() => closeServer(partnerStandIn));
+    parts.set('partner', 'ready');
     for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
     const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys } })));
     for (const [index, project] of projects.entries()) {
@@ -414,7 +423,7 @@ async function startCloud({
 
     // 7. The values other services need (local-seeds.json), through the services' own APIs.
     parts.set('seeds', 'starting');
-    seeds = await writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log });
+    seeds = await writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log, known: { 'partner-api-url': partnerUrl, 'partner-api-key': partnerApiKey } });
     parts.set('seeds', 'ready');
 
     const apiKeysByName = {};
@@ -426,7 +435,7 @@ async function startCloud({
       stage,
       region,
       apiKeys: apiKeysByName,
-      endpoints: { ...endpoints, opensearch: opensearchUrl },
+      endpoints: { ...endpoints, opensearch: opensearchUrl, partner: partnerUrl },
       // What a process sets to point its SDK clients here, as the functions have it.
       endpointEnvironment,
       services: Object.fromEntries(
