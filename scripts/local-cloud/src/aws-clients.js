@@ -6,6 +6,7 @@
 const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
 const { KinesisClient } = require('@aws-sdk/client-kinesis');
 const { KMSClient } = require('@aws-sdk/client-kms');
+const { LambdaClient } = require('@aws-sdk/client-lambda');
 const { SNSClient } = require('@aws-sdk/client-sns');
 const { SQSClient } = require('@aws-sdk/client-sqs');
 const { NodeHttpHandler } = require('@smithy/node-http-handler');
@@ -16,6 +17,7 @@ function createClients({ region, endpoints }) {
     kinesis: new KinesisClient({ ...base, endpoint: endpoints.kinesis, requestHandler: new NodeHttpHandler() }),
     dynamodb: new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb }),
     kms: new KMSClient({ ...base, endpoint: endpoints.kms }),
+    lambda: new LambdaClient({ ...base, endpoint: endpoints.lambda }),
     sns: new SNSClient({ ...base, endpoint: endpoints.sns }),
     sqs: new SQSClient({ ...base, endpoint: endpoints.sqs }),
   };

@@ -16,6 +16,7 @@ const { createEventBridge } = require('./eventbridge');
 const { createLogSubscriptions } = require('./log-subscriptions');
 const { createAwsEndpoint } = require('./emulators/aws-endpoint');
 const { createCloudWatch } = require('./emulators/cloudwatch');
+const { createIot } = require('./emulators/iot');
 const { createKms } = require('./emulators/kms');
 const { createOpenSearch } = require('./emulators/opensearch');
 const { createSns } = require('./emulators/sns');
@@ -83,7 +84,7 @@ function generateApiKeys(projects) {
 }
 
 // The SDK's variable for a service's endpoint is named after its service id ("CloudWatch Logs").
-const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS' };
+const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', iotdata: 'AWS_ENDPOINT_URL_IOT_DATA_PLANE' };
 const endpointVariable = (service) => ENDPOINT_VARIABLES[service] ?? `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
 
 function readState(stateDir) {
@@ -165,6 +166,7 @@ async function startCloud({
       eventbridge: `http://127.0.0.1:${ports.aws}`,
       lambda: `http://127.0.0.1:${ports.lambda}`,
       cloudwatch: `http://127.0.0.1:${ports.aws}`,
+      iotdata: `http://127.0.0.1:${ports.aws}`,
     };
     // The OpenSearch domain is no AWS SDK endpoint (AWS_ENDPOINT_URL_OPENSEARCH names the control
     // plane's), so it is published beside the others and handed to services as OPENSEARCH_URL.
@@ -220,10 +222,18 @@ async function startCloud({
       onEvents: subscriptions.events,
     });
     const cloudwatch = createCloudWatch();
-    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log });
+    const clients = createClients({ region, endpoints });
+    // IoT Core: the MQTT broker (WebSocket, reached through the gateway's /mqtt) and its data plane.
+    const iot = await createIot({ region, accountId: ACCOUNT_ID, lambda: clients.lambda, log });
+    await listen(iot.server, ports.mqtt);
+    stoppers.push(() => closeServer(iot.server));
+    stoppers.push(() => iot.close());
+    gateway.addUpgrade('/mqtt', ports.mqtt);
+    clients.iot = iot;
+    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, iot, log });
     await listen(awsEndpoint, ports.aws);
     stoppers.push(() => closeServer(awsEndpoint));
-    for (const kind of ['kms', 'sns', 'sqs', 'logs', 'eventbridge', 'cloudwatch']) parts.set(kind, 'ready');
+    for (const kind of ['kms', 'sns', 'sqs', 'logs', 'eventbridge', 'cloudwatch', 'iot']) parts.set(kind, 'ready');
     const opensearch = createOpenSearch({ log });
     await listen(opensearch, ports.opensearch);
     stoppers.push(() => closeServer(opensearch));
@@ -239,7 +249,6 @@ async function startCloud({
     const apiKeys = generateApiKeys(projects);
     for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
     const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys } })));
-    const clients = createClients({ region, endpoints });
     const registry = createRegistry({ region, accountId: ACCOUNT_ID });
     for (const [index, project] of projects.entries()) {
       const skipped = await createResources(project, configs[index], { clients, registry, region, accountId: ACCOUNT_ID });
@@ -299,7 +308,7 @@ async function startCloud({
 
     // 5. One serverless-offline per service.
     const offlines = services.map(({ project, ports: servicePorts, functionEnv, routes }) => {
-      const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
+      const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv), LOCAL_CLOUD_ACCOUNT_ID: ACCOUNT_ID };
       // Every line a function writes lands in its log group, a stream per worker, as on Lambda.
       const functionLine = (functionKey, stream, line) => {
         const fn = functionsByKey.get(`${project.name}/${functionKey}`);
@@ -345,7 +354,7 @@ async function startCloud({
       stage,
       region,
       apiKeys: apiKeysByName,
-      endpoints: { ...endpoints, opensearch: opensearchUrl },
+      endpoints: { ...endpoints, opensearch: opensearchUrl, mqtt: `ws://127.0.0.1:${ports.gateway}/mqtt` },
       // What a process sets to point its SDK clients here, as the functions have it.
       endpointEnvironment,
       services: Object.fromEntries(services.map(({ project, ports: p }) => [project.name, { http: `http://127.0.0.1:${p.http}`, lambda: `http://127.0.0.1:${p.lambda}` }])),
