@@ -49,8 +49,8 @@ function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, iot, 
   async function answerDataPlane(request, response) {
     const json = { 'content-type': 'application/json' };
     try {
-      const body = await readRequestBody(request, { raw: true });
-      response.writeHead(200, json).end(JSON.stringify(await iot.handleDataPlane(request, body)));
+      const result = await iot.handleDataPlane(request, await readRequestBody(request, { raw: true }));
+      response.writeHead(200, json).end(JSON.stringify(result));
     } catch (error) {
       if (!(error instanceof iot.DataPlaneError)) log(`emulator error on IoT Publish: ${error.stack}`);
       const known = error instanceof iot.DataPlaneError ? error : { status: 500, type: 'InternalFailureException', message: 'The emulator failed' };

@@ -24,7 +24,22 @@ export async function connectApp({ username, password, clientId }: { username: s
   const client = await mqtt.connectAsync(mqttUrl(), { username, password, clientId, reconnectPeriod: 0, connectTimeout: 15_000, clean: true, protocolVersion: 4 });
   const received: ConnectedApp['received'] = [];
   client.on('message', (topic, payload) => received.push({ topic, message: JSON.parse(payload.toString('utf8')) as FeedMessage, at: Date.now() }));
-  return { client, received, close: () => client.endAsync() };
+  // Forced: a connection the broker already closed has nothing to flush (endAsync would wait for it).
+  return { client, received, close: () => new Promise<void>((resolve) => void client.end(true, {}, () => resolve())) };
+}
+
+/**
+ * The return codes of one SUBSCRIBE's SUBACK, in the order of `filters` (128: refused). mqtt.js
+ * rejects a SUBACK with a refusal in it; the codes ride on the error's packet.
+ */
+export async function subackCodes(client: MqttClient, filters: string[]): Promise<number[]> {
+  try {
+    return (await client.subscribeAsync(filters, { qos: 1 })).map(({ qos }) => qos);
+  } catch (error) {
+    const granted = (error as { packet?: { granted?: number[] } }).packet?.granted;
+    if (!granted) throw error;
+    return granted;
+  }
 }
 
 /** A user's app, connected and subscribed to the user's own topic (QoS 1). */
