@@ -1,7 +1,8 @@
 'use strict';
 
 // A local cloud of its own for a benchmark: every service (and any extra project), on port base
-// 13000, so that it disturbs no other cloud; started and stopped through the command line.
+// 13000 (BENCH_CLOUD_PORT_BASE moves it), so that it disturbs no other cloud; started and stopped
+// through the command line.
 const { execFileSync } = require('node:child_process');
 const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
 const { BatchWriteCommand, DynamoDBDocumentClient } = require('@aws-sdk/lib-dynamodb');
@@ -16,10 +17,12 @@ function startBenchCloud(extraProjects = []) {
   const services = fs.readdirSync(path.join(root, 'services')).filter((name) => fs.existsSync(path.join(root, 'services', name, 'serverless.yml')));
   const projects = [...services.map((name) => path.join(root, 'services', name)), ...extraProjects];
   execFileSync(process.execPath, [cli, 'stop', '--state-dir', stateDir], { stdio: 'ignore' });
-  execFileSync(process.execPath, [cli, 'up', '--detach', '--port-base', '13000', '--state-dir', stateDir, ...projects.flatMap((p) => ['--project', p])], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [cli, 'up', '--detach', '--port-base', process.env.BENCH_CLOUD_PORT_BASE ?? '13000', '--state-dir', stateDir, ...projects.flatMap((p) => ['--project', p])], { stdio: ['ignore', 'ignore', 'inherit'] });
   const cloud = JSON.parse(fs.readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8'));
   return {
     cloud,
+    /** the pid of the cloud's own process (the gateway, the small emulators, the MQTT broker) */
+    pid: () => JSON.parse(fs.readFileSync(path.join(stateDir, 'local-cloud.json'), 'utf8')).pid,
     log: () => fs.readFileSync(path.join(stateDir, 'local-cloud.log'), 'utf8'),
     stop: () => execFileSync(process.execPath, [cli, 'stop', '--state-dir', stateDir], { stdio: 'ignore' }),
   };
@@ -75,5 +78,21 @@ async function followedBy(cloud, author, count) {
   return followerIds;
 }
 
-module.exports = { startBenchCloud, writeResult, aUser, batchWriteAll, documentClient, followedBy };
+/**
+ * A bearer token for any user id, signed with the cloud's JWT secret: read through the config API
+ * with the read key and decrypted under its encryption context, as a function reads it.
+ */
+async function tokenSigner(cloud) {
+  const { DecryptCommand, KMSClient } = require('@aws-sdk/client-kms');
+  const { SignJWT } = await import('jose');
+  const response = await fetch(`${cloud.baseUrl}/config/auth/jwt-secret`, { headers: { 'x-api-key': cloud.apiKeys['config-read'] } });
+  if (!response.ok) throw new Error(`GET /config/auth/jwt-secret answered ${response.status}`);
+  const { value } = await response.json();
+  const kms = new KMSClient({ region: cloud.region, endpoint: cloud.endpoints.kms, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const { Plaintext } = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(value, 'base64'), EncryptionContext: { service: 'auth', key: 'jwt-secret' } }));
+  const key = new Uint8Array(Plaintext);
+  return (userId) => new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt().setExpirationTime('1h').sign(key);
+}
+
+module.exports = { startBenchCloud, writeResult, aUser, batchWriteAll, documentClient, followedBy, tokenSigner };
 

@@ -1,4 +1,4 @@
-import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
+import { PublishCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { PublishToUser } from './push';
 import { feedTopic } from './topics';
 

@@ -88,7 +88,7 @@ describe('real-time feed updates', () => {
     expect(idsOf(appB)).toEqual([]);
 
     // The policy grants no iot:Publish: IoT Core drops the connection, and nothing reaches C.
-    const closed = new Promise((resolve) => appB.client.once('close', resolve));
+    const closed = new Promise<void>((resolve) => appB.client.once('close', () => resolve()));
     appB.client.publish(feedTopic(c.id), JSON.stringify({ type: 'feed-item', yubl: aYubl(b.id) }), { qos: 1 });
     await closed;
     await nothingElseArrives(appC, c, idsOf(appC).slice());
