@@ -32,7 +32,9 @@ describe('the IoT data endpoint custom resource', () => {
   });
 
   it('answers FAILED with the reason when the lookup fails, so that the stack does not wait for an hour', async () => {
-    const [[, answer]] = await answered(request('Create'), async () => Promise.reject(new Error('AccessDenied')));
+    const answers = await answered(request('Create'), async () => Promise.reject(new Error('AccessDenied')));
+    expect(answers).toHaveLength(1);
+    const answer = answers[0]![1];
     expect(answer).toMatchObject({ Status: 'FAILED', Reason: 'DescribeEndpoint failed: AccessDenied' });
     expect(answer.Data).toBeUndefined();
   });
