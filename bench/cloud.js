@@ -21,8 +21,6 @@ function startBenchCloud(extraProjects = []) {
   const cloud = JSON.parse(fs.readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8'));
   return {
     cloud,
-    /** the pid of the cloud's own process (the gateway, the small emulators, the MQTT broker) */
-    pid: () => JSON.parse(fs.readFileSync(path.join(stateDir, 'local-cloud.json'), 'utf8')).pid,
     log: () => fs.readFileSync(path.join(stateDir, 'local-cloud.log'), 'utf8'),
     stop: () => execFileSync(process.execPath, [cli, 'stop', '--state-dir', stateDir], { stdio: 'ignore' }),
   };

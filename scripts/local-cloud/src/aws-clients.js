@@ -6,7 +6,6 @@
 const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
 const { KinesisClient } = require('@aws-sdk/client-kinesis');
 const { KMSClient } = require('@aws-sdk/client-kms');
-const { LambdaClient } = require('@aws-sdk/client-lambda');
 const { SNSClient } = require('@aws-sdk/client-sns');
 const { SQSClient } = require('@aws-sdk/client-sqs');
 const { NodeHttpHandler } = require('@smithy/node-http-handler');
@@ -17,9 +16,16 @@ function createClients({ region, endpoints }) {
     kinesis: new KinesisClient({ ...base, endpoint: endpoints.kinesis, requestHandler: new NodeHttpHandler() }),
     dynamodb: new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb }),
     kms: new KMSClient({ ...base, endpoint: endpoints.kms }),
-    lambda: new LambdaClient({ ...base, endpoint: endpoints.lambda }),
     sns: new SNSClient({ ...base, endpoint: endpoints.sns }),
     sqs: new SQSClient({ ...base, endpoint: endpoints.sqs }),
+    // The IoT stand-in's control route (emulators/iot.js): no SDK client speaks it.
+    iot: {
+      async addAuthorizer(props) {
+        const response = await fetch(`${endpoints.iotdata}/_local/authorizers`, { method: 'POST', body: JSON.stringify(props) });
+        if (!response.ok) throw new Error(`the IoT emulator refused the authorizer ${props.AuthorizerName}: ${response.status} ${await response.text()}`);
+        return response.json();
+      },
+    },
   };
 }
 

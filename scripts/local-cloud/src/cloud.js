@@ -16,7 +16,6 @@ const { createEventBridge } = require('./eventbridge');
 const { createLogSubscriptions } = require('./log-subscriptions');
 const { createAwsEndpoint } = require('./emulators/aws-endpoint');
 const { createCloudWatch } = require('./emulators/cloudwatch');
-const { createIot } = require('./emulators/iot');
 const { createKms } = require('./emulators/kms');
 const { createOpenSearch } = require('./emulators/opensearch');
 const { createSns } = require('./emulators/sns');
@@ -166,7 +165,7 @@ async function startCloud({
       eventbridge: `http://127.0.0.1:${ports.aws}`,
       lambda: `http://127.0.0.1:${ports.lambda}`,
       cloudwatch: `http://127.0.0.1:${ports.aws}`,
-      iotdata: `http://127.0.0.1:${ports.aws}`,
+      iotdata: `http://127.0.0.1:${ports.iot}`,
     };
     // The OpenSearch domain is no AWS SDK endpoint (AWS_ENDPOINT_URL_OPENSEARCH names the control
     // plane's), so it is published beside the others and handed to services as OPENSEARCH_URL.
@@ -196,9 +195,11 @@ async function startCloud({
     stoppers.push(() => closeServer(gateway.server));
 
     // 2. Emulators.
-    for (const kind of ['kinesis', 'dynamodb']) {
+    // IoT Core (the MQTT broker and the data plane, src/emulators/iot.js): the gateway's /mqtt leads there.
+    const iotEnv = { ...process.env, LOCAL_CLOUD_REGION: region, LOCAL_CLOUD_ACCOUNT_ID: ACCOUNT_ID, LOCAL_CLOUD_LAMBDA_ENDPOINT: endpoints.lambda };
+    for (const [kind, port] of [['kinesis', ports.kinesis], ['dynamodb', ports.dynamodb], ['iot', ports.iot]]) {
       parts.set(kind, 'starting');
-      const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env: process.env, write });
+      const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(port)], { env: kind === 'iot' ? iotEnv : process.env, write });
       children.push({ pid: emulator.child.pid });
       stoppers.push(() => emulator.stop());
     }
@@ -222,18 +223,10 @@ async function startCloud({
       onEvents: subscriptions.events,
     });
     const cloudwatch = createCloudWatch();
-    const clients = createClients({ region, endpoints });
-    // IoT Core: the MQTT broker (WebSocket, reached through the gateway's /mqtt) and its data plane.
-    const iot = await createIot({ region, accountId: ACCOUNT_ID, lambda: clients.lambda, log });
-    await listen(iot.server, ports.mqtt);
-    stoppers.push(() => closeServer(iot.server));
-    stoppers.push(() => iot.close());
-    gateway.addUpgrade('/mqtt', ports.mqtt);
-    clients.iot = iot;
-    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, iot, log });
+    const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log });
     await listen(awsEndpoint, ports.aws);
     stoppers.push(() => closeServer(awsEndpoint));
-    for (const kind of ['kms', 'sns', 'sqs', 'logs', 'eventbridge', 'cloudwatch', 'iot']) parts.set(kind, 'ready');
+    for (const kind of ['kms', 'sns', 'sqs', 'logs', 'eventbridge', 'cloudwatch']) parts.set(kind, 'ready');
     const opensearch = createOpenSearch({ log });
     await listen(opensearch, ports.opensearch);
     stoppers.push(() => closeServer(opensearch));
@@ -241,14 +234,15 @@ async function startCloud({
     const lambdaRouter = createLambdaRouter({ functionsByName, asyncInvoker, log });
     await listen(lambdaRouter, ports.lambda);
     stoppers.push(() => closeServer(lambdaRouter));
-    await waitForPorts('the Kinesis and DynamoDB emulators', { running: true }, [ports.kinesis, ports.dynamodb], 30_000);
-    parts.set('kinesis', 'ready');
-    parts.set('dynamodb', 'ready');
+    await waitForPorts('the Kinesis, DynamoDB and IoT emulators', { running: true }, [ports.kinesis, ports.dynamodb, ports.iot], 30_000);
+    gateway.addUpgrade('/mqtt', ports.iot);
+    for (const kind of ['kinesis', 'dynamodb', 'iot']) parts.set(kind, 'ready');
 
     // 3. Each project's configuration as the framework resolves it, then its resources.
     const apiKeys = generateApiKeys(projects);
     for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
     const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys } })));
+    const clients = createClients({ region, endpoints });
     const registry = createRegistry({ region, accountId: ACCOUNT_ID });
     for (const [index, project] of projects.entries()) {
       const skipped = await createResources(project, configs[index], { clients, registry, region, accountId: ACCOUNT_ID });

@@ -1,8 +1,8 @@
 'use strict';
 
-// One HTTP endpoint for the small emulators (KMS, SQS, CloudWatch, CloudWatch Logs, EventBridge, SNS,
-// the IoT data plane), told apart the way AWS's wire protocols differ: X-Amz-Target names the JSON
-// services (by its prefix), SNS speaks form-encoded query, the IoT data plane REST (POST /topics/…).
+// One HTTP endpoint for the small emulators (KMS, SQS, CloudWatch, CloudWatch Logs, EventBridge, SNS), told
+// apart the way AWS's wire protocols differ: X-Amz-Target names the JSON services (by its prefix),
+// SNS speaks form-encoded query.
 
 const http = require('node:http');
 const { AwsError } = require('./aws-errors');
@@ -12,7 +12,7 @@ const { readRequestBody, UnreadableBody } = require('./request-body');
 const SQS_JSON_TYPES = { 'AWS.SimpleQueueService.NonExistentQueue': 'QueueDoesNotExist' };
 
 
-function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, iot, log }) {
+function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log }) {
   // X-Amz-Target prefix -> the emulator that answers it.
   const jsonServices = [
     ['TrentService.', kms],
@@ -46,20 +46,7 @@ function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, iot, 
     }
   }
 
-  async function answerDataPlane(request, response) {
-    const json = { 'content-type': 'application/json' };
-    try {
-      const result = await iot.handleDataPlane(request, await readRequestBody(request, { raw: true }));
-      response.writeHead(200, json).end(JSON.stringify(result));
-    } catch (error) {
-      if (!(error instanceof iot.DataPlaneError)) log(`emulator error on IoT Publish: ${error.stack}`);
-      const known = error instanceof iot.DataPlaneError ? error : { status: 500, type: 'InternalFailureException', message: 'The emulator failed' };
-      response.writeHead(known.status, { ...json, 'x-amzn-errortype': known.type }).end(JSON.stringify({ message: known.message }));
-    }
-  }
-
   return http.createServer(async (request, response) => {
-    if (iot?.isDataPlaneRequest(request)) return answerDataPlane(request, response);
     // A body that does not decompress is answered as one that is not JSON.
     const text = await readRequestBody(request).catch((error) => (error instanceof UnreadableBody ? '' : Promise.reject(error)));
     const target = request.headers['x-amz-target'] ?? '';

@@ -1,7 +1,8 @@
 'use strict';
 
-// The stand-in for IoT Core's message broker: aedes (an MQTT 3.1.1 broker made for Node) over
-// WebSocket, behind the stage's custom authorizers, and the data plane's Publish on the AWS endpoint.
+// The stand-in for IoT Core: aedes (an MQTT 3.1.1 broker made for Node) over WebSocket, behind the
+// stage's custom authorizers, and the data plane's Publish, on one port of a process of its own
+// (run-emulator.js iot), so that delivering to many connections gets a core of its own.
 // - connect: the custom authorizer named in the request (`x-amz-customauthorizer-name` in the URL's
 //   query or after `?` in the username, as IoT Core reads it) or else the only one the templates
 //   declare (AWS::IoT::Authorizer, registered by resources.js) is invoked through the local Lambda
@@ -11,8 +12,12 @@
 //   SUBSCRIBE (a refused filter gets 0x80 in the SUBACK), iot:Publish on `topic/<topic>` for each
 //   PUBLISH (refused: the connection is closed, as IoT Core does), iot:Receive on `topic/<topic>`
 //   before each delivery (refused: not delivered); `disconnectAfterInSeconds` ends the connection;
-// - POST /topics/{topic}?qos=0|1 (the IoT data plane, SigV4 service `iotdata`) publishes into the
-//   broker and answers once aedes has taken the message.
+// - POST /topics/{topic}?qos=0|1 (the IoT data plane, SigV4 service `iotdata`;
+//   AWS_ENDPOINT_URL_IOT_DATA_PLANE points here) publishes into the broker and answers once aedes
+//   has taken the message;
+// - POST /_local/authorizers {AuthorizerName, AuthorizerFunctionArn, Status} registers an
+//   authorizer (the local cloud's resources.js, for each AWS::IoT::Authorizer);
+//   GET /_local/stats: connected clients and this process's memory.
 // Where it differs from IoT Core: scripts/local-cloud/README.md ("IoT Core").
 
 const crypto = require('node:crypto');
@@ -20,6 +25,7 @@ const http = require('node:http');
 const { InvokeCommand } = require('@aws-sdk/client-lambda');
 const { WebSocketServer, createWebSocketStream } = require('ws');
 const { isAllowed, statementsOf } = require('./iot-policy');
+const { readRequestBody } = require('./request-body');
 
 const NOT_AUTHORIZED = 5; // MQTT 3.1.1 CONNACK return code
 const MAX_PAYLOAD_BYTES = 128 * 1024; // IoT Core's message size limit
@@ -43,7 +49,8 @@ function areUserProperties(header) {
   }
 }
 
-async function createIot({ region, accountId, lambda, log }) {
+/** The broker and its data plane on one HTTP server (not yet listening). */
+async function createIotServer({ region, accountId, lambda, log = (line) => console.log(line) }) {
   // aedes ships as an ES module; required here, once, when a cloud starts.
   const { Aedes } = require('aedes');
   const broker = await Aedes.createBroker({ drainTimeout: 10_000 });
@@ -110,21 +117,12 @@ async function createIot({ region, accountId, lambda, log }) {
   };
   broker.authorizeForward = (client, packet) => (allows(client, 'iot:Receive', `topic/${packet.topic}`) ? packet : null);
 
-  const webSockets = new WebSocketServer({ noServer: true });
-  webSockets.on('connection', (socket, request) => broker.handle(createWebSocketStream(socket), request));
-  /** MQTT over WebSocket on `/mqtt`, as IoT Core serves it; the gateway hands upgrades here. */
-  const server = http.createServer((_request, response) => response.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket: upgrade on /mqtt'));
-  server.on('upgrade', (request, socket, head) => {
-    if (new URL(request.url, 'ws://broker').pathname !== '/mqtt') return socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
-    webSockets.handleUpgrade(request, socket, head, (webSocket) => webSockets.emit('connection', webSocket, request));
-  });
-
   function publish(topic, payload, qos) {
     return new Promise((resolve, reject) => broker.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, (error) => (error ? reject(error) : resolve())));
   }
 
   /** The data plane's Publish: POST /topics/{topic}?qos=&retain= with the payload as the body. */
-  async function handleDataPlane(request, body) {
+  async function publishFromDataPlane(request, body) {
     const url = new URL(request.url, 'http://iot');
     const topic = decodeURIComponent(url.pathname.slice('/topics/'.length));
     const qos = Number(url.searchParams.get('qos') ?? 0);
@@ -141,22 +139,43 @@ async function createIot({ region, accountId, lambda, log }) {
     return {};
   }
 
-  return {
-    server,
-    broker,
-    /** for resources.js: an AWS::IoT::Authorizer of a template */
-    addAuthorizer({ AuthorizerName, AuthorizerFunctionArn, Status = 'ACTIVE' }) {
-      authorizers.set(AuthorizerName, { functionArn: AuthorizerFunctionArn, status: Status });
-      return { ref: AuthorizerName, attributes: { Arn: arn(`authorizer/${AuthorizerName}`) } };
-    },
-    isDataPlaneRequest: (request) => request.method === 'POST' && request.url.startsWith('/topics/'),
-    handleDataPlane,
-    DataPlaneError,
-    close: () => new Promise((resolve) => {
-      for (const socket of webSockets.clients) socket.terminate();
-      broker.close(() => resolve());
-    }),
-  };
+  function addAuthorizer({ AuthorizerName, AuthorizerFunctionArn, Status = 'ACTIVE' }) {
+    authorizers.set(AuthorizerName, { functionArn: AuthorizerFunctionArn, status: Status });
+    return { ref: AuthorizerName, attributes: { Arn: arn(`authorizer/${AuthorizerName}`) } };
+  }
+
+  const sendJson = (response, status, body, headers = {}) => response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+
+  async function answer(request, response) {
+    const { pathname } = new URL(request.url, 'http://iot');
+    try {
+      if (request.method === 'POST' && pathname.startsWith('/topics/')) {
+        const result = await publishFromDataPlane(request, await readRequestBody(request, { raw: true }));
+        return sendJson(response, 200, result);
+      }
+      if (request.method === 'POST' && pathname === '/_local/authorizers') return sendJson(response, 200, addAuthorizer(JSON.parse(await readRequestBody(request))));
+      if (request.method === 'GET' && pathname === '/_local/stats') return sendJson(response, 200, { connectedClients: broker.connectedClients, memory: process.memoryUsage() });
+      throw new DataPlaneError(404, 'ResourceNotFoundException', `This endpoint serves Publish (POST /topics/{topic}) and MQTT over WebSocket on /mqtt, not ${request.method} ${pathname}`);
+    } catch (error) {
+      if (!(error instanceof DataPlaneError)) log(`iot: ${request.method} ${pathname} failed: ${error.stack}`);
+      const known = error instanceof DataPlaneError ? error : new DataPlaneError(500, 'InternalFailureException', 'The emulator failed');
+      if (!response.headersSent) sendJson(response, known.status, { message: known.message }, { 'x-amzn-errortype': known.type });
+    }
+  }
+
+  const webSockets = new WebSocketServer({ noServer: true });
+  webSockets.on('connection', (socket, request) => broker.handle(createWebSocketStream(socket), request));
+  const server = http.createServer((request, response) => void answer(request, response));
+  // MQTT over WebSocket on `/mqtt`, as IoT Core serves it; the gateway hands its /mqtt upgrades here.
+  server.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url, 'ws://broker').pathname !== '/mqtt') return socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+    webSockets.handleUpgrade(request, socket, head, (webSocket) => webSockets.emit('connection', webSocket, request));
+  });
+  server.on('close', () => {
+    for (const socket of webSockets.clients) socket.terminate();
+    broker.close();
+  });
+  return server;
 }
 
-module.exports = { createIot, DataPlaneError };
+module.exports = { createIotServer };
