@@ -217,6 +217,8 @@ case "$COMMAND" in
     node node_modules/eslint/bin/eslint.js --max-warnings 0 ${SERVICE:+"services/$SERVICE"}
     say "tsc --noEmit"
     node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json
+    say "tsc: the local cloud (checked JavaScript)"
+    node node_modules/typescript/bin/tsc -p scripts/local-cloud/tsconfig.json
     ;;
 
   test)

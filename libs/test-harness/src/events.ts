@@ -1,8 +1,10 @@
-// Builders for the events AWS hands to functions, shaped as AWS sends them, for tests that invoke
-// handlers in process. Each takes only what a test cares about; the rest is filled in.
-import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context, KinesisStreamEvent, ScheduledEvent, SNSEvent } from 'aws-lambda';
+// Builders for the events AWS hands to functions, for tests that invoke handlers in process. Each
+// takes only what a test cares about and fills in the rest; the shapes of the events an event
+// source delivers are @yubl/lambda-events', the ones the local cloud delivers too. API Gateway's
+// proxy events are built here only: locally serverless-offline builds them, as API Gateway does.
+import { awslogsEvent, kinesisEvent, scheduledEvent, snsEvent as snsNotification } from '@yubl/lambda-events';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, CloudWatchLogsEvent, Context, KinesisStreamEvent, ScheduledEvent, SNSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 
 export interface HttpEventInput {
   method?: string;
@@ -101,28 +103,22 @@ let sequence = 49_600_000_000_000_000_000_000_000_000_000_000_000_000_000n;
 
 /** A Kinesis batch as Lambda delivers it. */
 export function kinesisBatch(records: KinesisRecordInput[], streamName = 'test-stream'): KinesisStreamEvent {
-  return {
-    Records: records.map((record) => {
+  return kinesisEvent(
+    records.map((record) => {
       sequence += 1n;
       const payload = typeof record.data === 'string' ? record.data : JSON.stringify(record.context ? { ...(record.data as object), __context__: record.context } : record.data);
       return {
-        kinesis: {
-          kinesisSchemaVersion: '1.0',
-          partitionKey: record.partitionKey ?? 'key',
-          sequenceNumber: String(sequence),
-          data: Buffer.from(payload).toString('base64'),
-          approximateArrivalTimestamp: Date.now() / 1000,
-        },
-        eventSource: 'aws:kinesis',
-        eventVersion: '1.0',
-        eventID: `shardId-000000000000:${sequence}`,
-        eventName: 'aws:kinesis:record',
-        invokeIdentityArn: 'arn:aws:iam::000000000000:role/test',
-        awsRegion: 'eu-west-1',
-        eventSourceARN: `arn:aws:kinesis:eu-west-1:000000000000:stream/${streamName}`,
+        partitionKey: record.partitionKey ?? 'key',
+        sequenceNumber: String(sequence),
+        data: payload,
+        approximateArrivalTimestamp: Date.now() / 1000,
+        shardId: 'shardId-000000000000',
+        streamArn: `arn:aws:kinesis:eu-west-1:000000000000:stream/${streamName}`,
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::000000000000:role/test',
       };
     }),
-  };
+  );
 }
 
 export interface SnsMessageInput {
@@ -135,28 +131,18 @@ export interface SnsMessageInput {
 /** An SNS notification as Lambda delivers it: one record. */
 export function snsEvent({ message, attributes = {}, topic = 'test-topic' }: SnsMessageInput): SNSEvent {
   const topicArn = `arn:aws:sns:eu-west-1:000000000000:${topic}`;
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
-        Sns: {
-          Type: 'Notification',
-          MessageId: randomUUID(),
-          TopicArn: topicArn,
-          Subject: '',
-          Message: typeof message === 'string' ? message : JSON.stringify(message),
-          Timestamp: new Date().toISOString(),
-          SignatureVersion: '1',
-          Signature: 'TEST',
-          SigningCertUrl: 'https://sns.test/cert.pem',
-          UnsubscribeUrl: 'https://sns.test/unsubscribe',
-          MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { Type: 'String', Value: value }])),
-        },
-      },
-    ],
-  };
+  return snsNotification({
+    subscriptionArn: `${topicArn}:${randomUUID()}`,
+    messageId: randomUUID(),
+    topicArn,
+    subject: '',
+    message: typeof message === 'string' ? message : JSON.stringify(message),
+    timestamp: new Date().toISOString(),
+    messageAttributes: Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { Type: 'String', Value: value }])),
+    signature: 'TEST',
+    signingCertUrl: 'https://sns.test/cert.pem',
+    unsubscribeUrl: 'https://sns.test/unsubscribe',
+  });
 }
 
 /**
@@ -164,31 +150,20 @@ export function snsEvent({ message, attributes = {}, topic = 'test-topic' }: Sns
  * are the messages' positions unless `ids` are given (a shipper stores by id: tests against a
  * shared store need ids of their own).
  */
-export function cloudWatchLogsEvent(messages: string[], logGroup = '/aws/lambda/test', ids?: readonly string[]) {
-  const data = {
+export function cloudWatchLogsEvent(messages: string[], logGroup = '/aws/lambda/test', ids?: readonly string[]): CloudWatchLogsEvent {
+  return awslogsEvent({
     messageType: 'DATA_MESSAGE',
     owner: '000000000000',
     logGroup,
     logStream: '2026/01/01/[$LATEST]0123456789abcdef',
     subscriptionFilters: ['ship-logs'],
     logEvents: messages.map((message, index) => ({ id: ids?.[index] ?? String(index), timestamp: Date.now(), message })),
-  };
-  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(data))).toString('base64') } };
+  });
 }
 
 /** An EventBridge schedule event. */
 export function scheduleEvent(rule = 'test-schedule'): ScheduledEvent {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: 'eu-west-1',
-    resources: [`arn:aws:events:eu-west-1:000000000000:rule/${rule}`],
-    detail: {},
-  };
+  return scheduledEvent({ id: randomUUID(), account: '000000000000', region: 'eu-west-1', ruleArn: `arn:aws:events:eu-west-1:000000000000:rule/${rule}`, time: new Date() });
 }
 
 /** The ping serverless-plugin-warmup sends. */

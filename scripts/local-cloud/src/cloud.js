@@ -10,26 +10,25 @@ const path = require('node:path');
 const { keyHashes } = require('../../api-key-hashes');
 const { createClients } = require('./aws-clients');
 const { spawnNode, killGroup, alive } = require('./children');
-const { createDestinations } = require('./destinations');
 const { createCloudWatchLogs } = require('./emulators/cloudwatch-logs');
-const { createEventBridge } = require('./eventbridge');
-const { createLogSubscriptions } = require('./log-subscriptions');
+const { createEventBridge } = require('./event-sources/eventbridge');
+const { createLogSubscriptions } = require('./event-sources/cloudwatch-logs');
 const { createAwsEndpoint } = require('./emulators/aws-endpoint');
 const { createCloudWatch } = require('./emulators/cloudwatch');
 const { createKms } = require('./emulators/kms');
 const { createOpenSearch } = require('./emulators/opensearch');
 const { createSns } = require('./emulators/sns');
 const { createSqs } = require('./emulators/sqs');
-const { createAsyncInvoker } = require('./functions');
+const { createLambdaInvoker } = require('./lambda-invoker');
 const { createGateway, createLambdaRouter } = require('./gateway');
 const { render } = require('./intrinsics');
-const { kinesisMappingFrom, startKinesisMapping } = require('./kinesis-mapping');
+const { kinesisMappingFrom, startKinesisMapping } = require('./event-sources/kinesis');
 const { startOffline, waitForPorts } = require('./offline');
 const { portsFor } = require('./ports');
 const { discoverProjects, resolveConfig, routesOf } = require('./projects');
 const { createRegistry, createResources } = require('./resources');
 const { writeSeeds } = require('./seeds');
-const { createSnsDelivery } = require('./sns-delivery');
+const { createSnsDelivery } = require('./event-sources/sns');
 
 const ACCOUNT_ID = '000000000000';
 const EMULATOR = path.join(__dirname, 'emulators', 'run-emulator.js');
@@ -206,13 +205,13 @@ async function startCloud({
     writeState();
     const sqs = createSqs({ region, accountId: ACCOUNT_ID, endpoint: () => endpoints.sqs });
     const kms = createKms({ region, accountId: ACCOUNT_ID });
-    const destinations = createDestinations({ sqs, sns: { publishToArn: (...args) => sns.publishToArn(...args) } });
-    const asyncInvoker = createAsyncInvoker({ destinations, log, retryDelayMs: asyncRetryDelayMs });
-    stoppers.push(() => asyncInvoker.stop());
-    const sns = createSns({ region, accountId: ACCOUNT_ID, deliver: createSnsDelivery({ functionsByArn, asyncInvoker, sqs, log }) });
-    const eventBridge = createEventBridge({ region, accountId: ACCOUNT_ID, asyncInvoker, log });
+    // sns is created just below, with the invoker its deliveries use
+    const invoker = createLambdaInvoker({ sqs, sns: { publishToArn: (arn, message) => sns.publishToArn(arn, message) }, log, retryDelayMs: asyncRetryDelayMs });
+    stoppers.push(() => invoker.stop());
+    const sns = createSns({ region, accountId: ACCOUNT_ID, deliver: createSnsDelivery({ functionsByArn, invoker, sqs, log }) });
+    const eventBridge = createEventBridge({ region, accountId: ACCOUNT_ID, invoker, log });
     stoppers.push(() => eventBridge.stop());
-    const subscriptions = createLogSubscriptions({ accountId: ACCOUNT_ID, functionsByArn, asyncInvoker, log });
+    const subscriptions = createLogSubscriptions({ accountId: ACCOUNT_ID, functionsByArn, invoker, log });
     stoppers.push(() => subscriptions.flushAll());
     const logs = createCloudWatchLogs({
       region,
@@ -231,7 +230,7 @@ async function startCloud({
     await listen(opensearch, ports.opensearch);
     stoppers.push(() => closeServer(opensearch));
     parts.set('opensearch', 'ready');
-    const lambdaRouter = createLambdaRouter({ functionsByName, asyncInvoker, log });
+    const lambdaRouter = createLambdaRouter({ functionsByName, invoker, log });
     await listen(lambdaRouter, ports.lambda);
     stoppers.push(() => closeServer(lambdaRouter));
     await waitForPorts('the Kinesis, DynamoDB and IoT emulators', { running: true }, [ports.kinesis, ports.dynamodb, ports.iot], 30_000);
@@ -324,13 +323,13 @@ async function startCloud({
     for (const project of projects) if (!project.shared && !services.some((s) => s.project === project)) parts.set(`service:${project.name}`, 'ready');
 
     // 6. Event sources, once every function can be invoked.
-    const pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, destinations, log }));
+    const pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, invoker, log }));
     stoppers.push(() => Promise.all(pollers.map((poller) => poller.stop())));
     for (const { fn, events } of ruleSources) eventBridge.addFunction(fn, events);
     // Every function's log group, as a deploy creates them (the framework declares one each), so
     // that whatever subscribes to new groups has done so before a function writes its first line.
     for (const fn of functionsByArn.values()) logs.createFunctionGroup(fn.name);
-    await Promise.race([asyncInvoker.settled(), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+    await Promise.race([invoker.settled(), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
     parts.set('event-sources', 'ready');
     log(`${functionsByArn.size} functions, ${mappings.length} Kinesis mappings, ${eventBridge.ruleCount()} EventBridge rules, ${services.length} services behind ${baseUrl}`);
 

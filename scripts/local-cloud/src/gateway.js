@@ -135,9 +135,9 @@ function createGateway({ health, log }) {
 /**
  * Lambda's Invoke API for every function of every service, on one endpoint (AWS_ENDPOINT_URL_LAMBDA):
  * a synchronous invoke goes to the serverless-offline that runs the function; an asynchronous one
- * (InvocationType: Event) gets Lambda's retries and on-failure destination from the async invoker.
+ * (InvocationType: Event) gets Lambda's retries and on-failure destination from the invoker (lambda-invoker.js).
  */
-function createLambdaRouter({ functionsByName, asyncInvoker, log }) {
+function createLambdaRouter({ functionsByName, invoker, log }) {
   return http.createServer((request, response) => {
     const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(new URL(request.url, 'http://lambda').pathname);
     const id = match ? decodeURIComponent(match[1]) : request.url;
@@ -157,7 +157,7 @@ function createLambdaRouter({ functionsByName, asyncInvoker, log }) {
         } catch {
           return sendJson(response, 400, { Type: 'User', message: 'Could not parse request body into json' }, { 'x-amzn-errortype': 'InvalidRequestContentException' });
         }
-        asyncInvoker.invoke(fn, event);
+        invoker.invokeAsync(fn, event);
         response.writeHead(202).end();
       });
       return;

@@ -10,7 +10,7 @@
 //    handler module's own load falls into the first Duration, where AWS counts it as init), and
 //    "Max Memory Used" is the serverless-offline process's resident set, shared by its workers.
 // 3. serverless-offline is not shown `schedule` events: the local cloud's EventBridge runs them
-//    (src/eventbridge.js), with Lambda's asynchronous semantics and rules DisableRule can switch
+//    (src/event-sources/eventbridge.js), with Lambda's asynchronous semantics and rules DisableRule can switch
 //    off; two schedulers would run every scheduled function twice.
 // 4. A JSON body reaches the function as it was sent, a bare JSON string too (offline-loader.mjs).
 // 5. Environment variables whose value is a CloudFormation intrinsic (`Ref: HopsTopic`) get the

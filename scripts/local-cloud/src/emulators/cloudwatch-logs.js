@@ -3,7 +3,7 @@
 // CloudWatch Logs for the local cloud: the JSON 1.1 protocol (X-Amz-Target: Logs_20140328.*), in
 // memory. Every function's output lands in its log group `/aws/lambda/<function name>`, a stream
 // per worker, as Lambda writes it (see offline-preload.js); subscription filters hand new events to
-// `onEvents` (log-subscriptions.js delivers them), and a new group is announced to `onGroupCreated`
+// `onEvents` (../event-sources/cloudwatch-logs.js delivers them), and a new group is announced to `onGroupCreated`
 // (the CloudTrail event EventBridge rules match, see eventbridge.js).
 // Differences from AWS, on purpose: nothing is kept across restarts; a group keeps its newest
 // MAX_EVENTS_PER_GROUP events (retention settings are recorded, not applied); filter patterns are

@@ -3,7 +3,7 @@
 // An SNS endpoint for the local cloud: the SNS query protocol (form-encoded requests, XML answers),
 // in memory. Topics, Publish and PublishBatch with message attributes, and subscriptions of the
 // `lambda` and `sqs` protocols. Delivery itself is the caller's: every notification is handed to
-// `deliver(subscription, notification)`, which owns retries (see ../sns-delivery.js).
+// `deliver(subscription, notification)`, which owns retries (see ../event-sources/sns.js).
 
 const crypto = require('node:crypto');
 const { AwsError } = require('./aws-errors');

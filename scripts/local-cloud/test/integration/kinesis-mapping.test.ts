@@ -6,7 +6,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { eventually } from '@yubl/test-harness';
-import { startKinesisMapping, kinesisMappingFrom } from '../../src/kinesis-mapping';
+import { startKinesisMapping, kinesisMappingFrom } from '../../src/event-sources/kinesis';
+import type { InvokeResult } from '../../src/lambda-invoker';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kinesalite = require('kinesalite') as (options: object) => Server;
@@ -58,7 +59,7 @@ async function scenario(count: number, settings: Record<string, unknown>, script
   const batches: number[][] = [];
   const deliveries = new Map<number, number>();
   const sent: { arn: string; record: Record<string, any> }[] = [];
-  const invoke = async (_fn: unknown, event: KinesisEvent) => {
+  const invoke = async (_fn: unknown, event: KinesisEvent): Promise<InvokeResult> => {
     const indexes = event.Records.map((r) => Number(Buffer.from(r.kinesis.data, 'base64').toString('utf8')));
     batches.push(indexes);
     for (const [position, index] of indexes.entries()) {
@@ -81,9 +82,8 @@ async function scenario(count: number, settings: Record<string, unknown>, script
     kinesis,
     fn: { key: 'test/fn', arn: 'arn:aws:lambda:eu-west-1:000000000000:function:fn' },
     mapping,
-    destinations: { send: async (arn: string, record: Record<string, any>) => void sent.push({ arn, record }) },
+    invoker: { invokeSync: invoke, sendToDestination: async (arn: string, record: Record<string, any>) => void sent.push({ arn, record }) },
     log: () => undefined,
-    invoke,
   });
   return { batches, deliveries, sent, sequence, put, stop: () => poller.stop() };
 }

@@ -1,4 +1,4 @@
-import { createEventBridge, nextCron, patternMatches, rateSeconds } from '../../src/eventbridge';
+import { createEventBridge, nextCron, patternMatches, rateSeconds } from '../../src/event-sources/eventbridge';
 
 const createLogGroup = {
   source: 'aws.logs',
@@ -56,8 +56,8 @@ describe('schedules', () => {
     jest.useFakeTimers({ now: Date.parse('2026-12-01T07:00:00Z') });
     try {
       const invoked: unknown[] = [];
-      const bridge = createEventBridge({ region: 'eu-west-1', accountId: '000000000000', asyncInvoker: { invoke: (_fn: unknown, event: unknown) => invoked.push(event) }, log: () => undefined });
-      const fn = { key: 'ops/sweep', name: 'yubl-ops-dev-sweep' };
+      const bridge = createEventBridge({ region: 'eu-west-1', accountId: '000000000000', invoker: { invokeAsync: async (_fn: unknown, event: unknown) => void invoked.push(event) }, log: () => undefined });
+      const fn = { key: 'ops/sweep', name: 'yubl-ops-dev-sweep', arn: 'arn:aws:lambda:eu-west-1:000000000000:function:yubl-ops-dev-sweep', lambdaPort: 0, timeoutSeconds: 6, maximumRetryAttempts: 2 };
       bridge.addFunction(fn, [{ schedule: 'rate(1 hour)' }]);
       jest.advanceTimersByTime(3_599_000);
       expect(invoked).toHaveLength(0);

@@ -1,4 +1,4 @@
-import { firstFailure } from '../../src/kinesis-mapping';
+import { firstFailure } from '../../src/event-sources/kinesis';
 
 const records = ['100', '200', '300'].map((SequenceNumber) => ({ SequenceNumber }));
 

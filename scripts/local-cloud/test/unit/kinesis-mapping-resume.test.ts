@@ -4,12 +4,16 @@
 import { ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { eventually } from '@yubl/test-harness';
-import { startKinesisMapping } from '../../src/kinesis-mapping';
+import { startKinesisMapping, type KinesisMapping } from '../../src/event-sources/kinesis';
+import type { InvokeResult } from '../../src/lambda-invoker';
 
 const record = (n: number) => ({ SequenceNumber: `seq-${n}`, PartitionKey: 'k', Data: Buffer.from(JSON.stringify({ n })), ApproximateArrivalTimestamp: new Date() });
 const kinesis = new KinesisClient({ region: 'eu-west-1' });
 const mocked = mockClient(kinesis);
-const mapping = { streamArn: 'arn:aws:kinesis:eu-west-1:000000000000:stream/s', streamName: 's', batchSize: 10, startingPosition: 'TRIM_HORIZON', reportBatchItemFailures: true, bisectBatchOnFunctionError: false, maximumRetryAttempts: 2, region: 'eu-west-1' };
+const mapping: KinesisMapping = {
+  streamArn: 'arn:aws:kinesis:eu-west-1:000000000000:stream/s', streamName: 's', batchSize: 10, startingPosition: 'TRIM_HORIZON', reportBatchItemFailures: true, bisectBatchOnFunctionError: false,
+  maximumRetryAttempts: 2, maximumRecordAgeInSeconds: -1, enabled: true, region: 'eu-west-1', roleArn: 'arn:aws:iam::000000000000:role/local-cloud',
+};
 const fn = { key: 'svc/consume', name: 'svc-consume', arn: 'arn:aws:lambda:eu-west-1:000000000000:function:svc-consume' };
 
 afterEach(() => mocked.reset());
@@ -23,11 +27,11 @@ async function deliveredBatches(failure: Error) {
   mocked.on(GetRecordsCommand, { ShardIterator: 'after-2' }).resolves({ Records: [record(3)], NextShardIterator: 'idle' });
   mocked.on(GetRecordsCommand, { ShardIterator: 'idle' }).resolves({ Records: [], NextShardIterator: 'idle' });
   const batches: number[][] = [];
-  const invoke = async (_fn: unknown, event: { Records: { kinesis: { data: string } }[] }) => {
+  const invoke = async (_fn: unknown, event: { Records: { kinesis: { data: string } }[] }): Promise<InvokeResult> => {
     batches.push(event.Records.map((r) => JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString('utf8')).n));
     return { ok: true, status: 200, payload: { batchItemFailures: [] } };
   };
-  const poller = startKinesisMapping({ kinesis, fn, mapping, destinations: { send: async () => undefined }, log: () => undefined, invoke });
+  const poller = startKinesisMapping({ kinesis, fn, mapping, invoker: { invokeSync: invoke, sendToDestination: async () => undefined }, log: () => undefined });
   try {
     await eventually(() => expect(batches.flat()).toContain(3), { timeout: 5_000, interval: 50 });
   } finally {

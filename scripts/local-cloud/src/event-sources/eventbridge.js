@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // EventBridge for the local cloud: the rules serverless.yml declares for its functions, both kinds
@@ -11,49 +12,82 @@
 // ranges, steps, * and ? (not L, W or #), in UTC; rules come only from serverless.yml.
 
 const crypto = require('node:crypto');
-const { AwsError } = require('./emulators/aws-errors');
+const { eventBridgeEvent, scheduledEvent } = require('@yubl/lambda-events');
+const { AwsError } = require('../emulators/aws-errors');
 
 // ---- event patterns ------------------------------------------------------------------------------
 
-const NUMERIC = { '=': (a, b) => a === b, '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b };
+/**
+ * An event pattern, as serverless.yml or PutRule gives it: JSON whose leaves are arrays of entries
+ * (a literal, or an operator object such as `{"prefix": "a"}`).
+ * @typedef {{ [key: string]: unknown }} EventPattern
+ */
 
+/** @type {Record<string, (a: number, b: unknown) => boolean>} */
+const NUMERIC = {
+  '=': (a, b) => a === b,
+  '<': (a, b) => typeof b === 'number' && a < b,
+  '<=': (a, b) => typeof b === 'number' && a <= b,
+  '>': (a, b) => typeof b === 'number' && a > b,
+  '>=': (a, b) => typeof b === 'number' && a >= b,
+};
+
+/**
+ * @param {unknown} conditions `[operator, number, operator, number…]`
+ * @param {unknown} value
+ */
 function numericMatches(conditions, value) {
-  if (typeof value !== 'number') return false;
+  if (typeof value !== 'number' || !Array.isArray(conditions)) return false;
   for (let i = 0; i < conditions.length; i += 2) {
-    const compare = NUMERIC[conditions[i]];
+    const compare = Object.hasOwn(NUMERIC, conditions[i]) ? NUMERIC[conditions[i]] : undefined;
     if (!compare || !compare(value, conditions[i + 1])) return false;
   }
   return true;
 }
 
-/** One entry of a pattern's array against one value of the event (undefined when absent). */
+/**
+ * One entry of a pattern's array against one value of the event (undefined when absent).
+ * @param {unknown} entry
+ * @param {unknown} value
+ * @param {boolean} present
+ * @returns {boolean}
+ */
 function entryMatches(entry, value, present) {
   if (entry === null || typeof entry !== 'object') return present && value === entry;
-  if ('exists' in entry) return entry.exists === present;
+  const operator = /** @type {{ [operator: string]: unknown }} */ (entry);
+  if ('exists' in operator) return operator.exists === present;
   if (!present) return false;
-  if ('prefix' in entry) return typeof value === 'string' && value.startsWith(entry.prefix);
-  if ('suffix' in entry) return typeof value === 'string' && value.endsWith(entry.suffix);
-  if ('equals-ignore-case' in entry) return typeof value === 'string' && value.toLowerCase() === String(entry['equals-ignore-case']).toLowerCase();
-  if ('numeric' in entry) return numericMatches(entry.numeric, value);
-  if ('anything-but' in entry) {
-    const but = entry['anything-but'];
-    if (but !== null && typeof but === 'object' && !Array.isArray(but)) return !Object.values(but).some((sub) => entryMatches({ [Object.keys(but)[0]]: sub }, value, true));
+  if ('prefix' in operator) return typeof value === 'string' && value.startsWith(String(operator.prefix));
+  if ('suffix' in operator) return typeof value === 'string' && value.endsWith(String(operator.suffix));
+  if ('equals-ignore-case' in operator) return typeof value === 'string' && value.toLowerCase() === String(operator['equals-ignore-case']).toLowerCase();
+  if ('numeric' in operator) return numericMatches(operator.numeric, value);
+  if ('anything-but' in operator) {
+    const but = operator['anything-but'];
+    if (but !== null && typeof but === 'object' && !Array.isArray(but)) {
+      const [name, subs] = Object.entries(but)[0] ?? [];
+      return name === undefined || !(Array.isArray(subs) ? subs : [subs]).some((sub) => entryMatches({ [name]: sub }, value, true));
+    }
     return !(Array.isArray(but) ? but : [but]).includes(value);
   }
   return false;
 }
 
-/** True when `event` matches an EventBridge event pattern. */
+/**
+ * True when `event` matches an EventBridge event pattern.
+ * @param {EventPattern} pattern
+ * @param {unknown} event
+ * @returns {boolean}
+ */
 function patternMatches(pattern, event) {
   for (const [key, expected] of Object.entries(pattern)) {
     const present = event !== null && typeof event === 'object' && Object.hasOwn(event, key);
-    const value = present ? event[key] : undefined;
+    const value = present ? /** @type {Record<string, unknown>} */ (event)[key] : undefined;
     if (Array.isArray(expected)) {
       // An array in the event matches when any of its values does.
       const values = Array.isArray(value) ? value : [value];
       if (!expected.some((entry) => values.some((v) => entryMatches(entry, v, present)))) return false;
     } else if (expected !== null && typeof expected === 'object') {
-      if (!present || !patternMatches(expected, value)) return false;
+      if (!present || !patternMatches(/** @type {EventPattern} */ (expected), value)) return false;
     } else {
       return false; // a pattern's leaves are arrays; anything else matches nothing, as on AWS
     }
@@ -65,38 +99,58 @@ function patternMatches(pattern, event) {
 
 // Seconds are the local cloud's own: AWS's shortest rate is a minute, but a stage parameter may give
 // the local stage a rate in seconds (an outbox relay that must not keep a developer waiting).
+/** @type {Record<string, number>} */
 const RATE_UNITS = { second: 1, seconds: 1, minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86400, days: 86400 };
 
-/** Seconds between runs of a `rate(N unit)` expression, or undefined for anything else. */
+/**
+ * Seconds between runs of a `rate(N unit)` expression, or undefined for anything else.
+ * @param {unknown} expression
+ * @returns {number | undefined}
+ */
 function rateSeconds(expression) {
   const match = /^rate\((\d+)\s+(seconds?|minutes?|hours?|days?)\)$/.exec(String(expression).trim());
-  return match ? Number(match[1]) * RATE_UNITS[match[2]] : undefined;
+  return match ? Number(match[1]) * (RATE_UNITS[match[2] ?? ''] ?? NaN) : undefined;
 }
 
-/** The set of values a cron field allows, within [min, max]. */
+/**
+ * The set of values a cron field allows, within [min, max]; undefined for any.
+ * @param {string} text
+ * @param {number} min
+ * @param {number} max
+ * @returns {Set<number> | undefined}
+ */
 function cronField(text, min, max) {
   if (text === '*' || text === '?') return undefined; // any
+  /** @type {Set<number>} */
   const values = new Set();
   for (const part of text.split(',')) {
-    const [range, stepText] = part.split('/');
+    const [range = '', stepText] = part.split('/');
     const step = stepText ? Number(stepText) : 1;
-    const [from, to] = range === '*' ? [min, max] : range.includes('-') ? range.split('-').map(Number) : [Number(range), stepText ? max : Number(range)];
+    const [from = NaN, to = NaN] = range === '*' ? [min, max] : range.includes('-') ? range.split('-').map(Number) : [Number(range), stepText ? max : Number(range)];
     if (![from, to, step].every(Number.isInteger) || step < 1) throw new Error(`cron field '${text}' is not supported`);
     for (let v = from; v <= to; v += step) values.add(v);
   }
   return values;
 }
 
-/** The next time (ms, after `after`) a `cron(min hour day-of-month month day-of-week year)` fires, in UTC. */
+/**
+ * The next time (ms, after `after`) a `cron(min hour day-of-month month day-of-week year)` fires, in UTC.
+ * @param {unknown} expression
+ * @param {number} after
+ * @returns {number | undefined}
+ */
 function nextCron(expression, after) {
   const match = /^cron\((.+)\)$/.exec(String(expression).trim());
-  if (!match) return undefined;
+  if (!match?.[1]) return undefined;
   const fields = match[1].trim().split(/\s+/);
   if (fields.length !== 6) throw new Error(`cron expression '${expression}' needs six fields`);
-  const [minutes, hours, days, months, weekdays, years] = [
-    cronField(fields[0], 0, 59), cronField(fields[1], 0, 23), cronField(fields[2], 1, 31),
-    cronField(fields[3], 1, 12), cronField(fields[4], 1, 7), cronField(fields[5], 1970, 2199),
-  ];
+  const [minutes, hours, days, months, weekdays, years] = [[0, 59], [0, 23], [1, 31], [1, 12], [1, 7], [1970, 2199]].map(
+    ([min = 0, max = 0], i) => cronField(fields[i] ?? '', min, max),
+  );
+  /**
+   * @param {Set<number> | undefined} set
+   * @param {number} value
+   */
   const allows = (set, value) => set === undefined || set.has(value);
   const time = new Date(Math.floor(after / 60_000) * 60_000 + 60_000);
   for (let i = 0; i < 366 * 24 * 60; i += 1, time.setTime(time.getTime() + 60_000)) {
@@ -111,49 +165,83 @@ function nextCron(expression, after) {
 
 // ---- rules -----------------------------------------------------------------------------------------
 
-/** The rules a function's serverless.yml events declare. */
+/**
+ * A function's events in serverless.yml, as far as EventBridge reads them.
+ * @typedef {object} FunctionEvent
+ * @property {{ pattern?: EventPattern, input?: unknown, name?: string }} [eventBridge]
+ * @property {string | { rate?: string | string[], name?: string, input?: unknown, enabled?: boolean }} [schedule]
+ */
+
+/**
+ * A rule: an event pattern on the default bus, or a schedule; its target one function.
+ * @typedef {{ name: string, arn: string, enabled: boolean, input: unknown, fn: import('../lambda-invoker').LocalFunction }
+ *   & ({ kind: 'pattern', pattern: EventPattern } | { kind: 'schedule', expression: string })} Rule
+ */
+
+/**
+ * The rules a function's serverless.yml events declare.
+ * @param {import('../lambda-invoker').LocalFunction} fn
+ * @param {FunctionEvent[] | undefined} events
+ * @param {{ region: string, accountId: string }} where
+ * @returns {Rule[]}
+ */
 function rulesOf(fn, events, { region, accountId }) {
+  /** @type {Rule[]} */
   const rules = [];
+  const arnOf = (/** @type {string} */ name) => `arn:aws:events:${region}:${accountId}:rule/${name}`;
   for (const event of events ?? []) {
     const index = rules.length + 1;
     if (event.eventBridge) {
       const { pattern, input, name } = event.eventBridge;
       if (!pattern) continue;
-      rules.push({ kind: 'pattern', name: name ?? `${fn.name}-rule-${index}`, pattern, input, fn });
+      const ruleName = name ?? `${fn.name}-rule-${index}`;
+      rules.push({ kind: 'pattern', name: ruleName, arn: arnOf(ruleName), enabled: true, pattern, input, fn });
     } else if (event.schedule) {
       const declared = typeof event.schedule === 'string' ? { rate: [event.schedule] } : event.schedule;
-      for (const expression of [declared.rate].flat().filter(Boolean)) {
-        rules.push({ kind: 'schedule', name: declared.name ?? `${fn.name}-schedule-${index}`, expression, input: declared.input, fn, enabled: declared.enabled !== false });
+      for (const expression of [declared.rate ?? []].flat().filter(Boolean)) {
+        const ruleName = declared.name ?? `${fn.name}-schedule-${index}`;
+        rules.push({ kind: 'schedule', name: ruleName, arn: arnOf(ruleName), expression, input: declared.input, fn, enabled: declared.enabled !== false });
       }
     }
-  }
-  for (const rule of rules) {
-    rule.arn = `arn:aws:events:${region}:${accountId}:rule/${rule.name}`;
-    rule.enabled ??= true;
   }
   return rules;
 }
 
-function createEventBridge({ region, accountId, asyncInvoker, log }) {
-  const rules = new Map(); // name -> rule
+/**
+ * PutEvents' entries as the JSON 1.1 protocol carries them (Time in epoch seconds).
+ * @typedef {{ Source?: string, DetailType?: string, Detail?: string, Resources?: string[], Time?: number }} PutEventsEntry
+ */
+
+/**
+ * EventBridge on the default bus, with the rules of every function added by `addFunction`.
+ * @param {object} options
+ * @param {string} options.region
+ * @param {string} options.accountId
+ * @param {Pick<import('../lambda-invoker').LambdaInvoker, 'invokeAsync'>} options.invoker
+ * @param {(line: string) => void} options.log
+ */
+function createEventBridge({ region, accountId, invoker, log }) {
+  /** @type {Map<string, Rule>} name -> rule */
+  const rules = new Map();
+  /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set();
 
-  const envelope = ({ source, detailType, detail, resources = [], time = new Date() }) => ({
-    version: '0',
-    id: crypto.randomUUID(),
-    'detail-type': detailType,
-    source,
-    account: accountId,
-    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region,
-    resources,
-    detail,
-  });
+  /**
+   * @param {{ source: string, detailType: string, detail: unknown, resources?: string[], time?: Date }} event
+   */
+  const envelope = ({ source, detailType, detail, resources = [], time = new Date() }) =>
+    eventBridgeEvent({ id: crypto.randomUUID(), source, detailType, detail, account: accountId, region, resources, time });
 
+  /**
+   * A rule's target gets the event, or the rule's `input` in its place, as on AWS.
+   * @param {Rule} rule
+   * @param {unknown} event
+   */
   function target(rule, event) {
-    asyncInvoker.invoke(rule.fn, rule.input === undefined ? event : rule.input);
+    void invoker.invokeAsync(rule.fn, rule.input === undefined ? event : rule.input);
   }
 
+  /** @param {Rule & { kind: 'schedule' }} rule */
   function schedule(rule) {
     const every = rateSeconds(rule.expression);
     const next = every ? Date.now() + every * 1000 : nextCron(rule.expression, Date.now());
@@ -163,19 +251,22 @@ function createEventBridge({ region, accountId, asyncInvoker, log }) {
     }
     const timer = setTimeout(() => {
       timers.delete(timer);
-      if (rule.enabled) target(rule, envelope({ source: 'aws.events', detailType: 'Scheduled Event', detail: {}, resources: [rule.arn] }));
+      if (rule.enabled) target(rule, scheduledEvent({ id: crypto.randomUUID(), account: accountId, region, ruleArn: rule.arn, time: new Date() }));
       schedule(rule);
     }, Math.min(next - Date.now(), 2 ** 31 - 1));
     timer.unref();
     timers.add(timer);
   }
 
+  /** @param {unknown} name */
   function ruleNamed(name) {
+    if (typeof name !== 'string') throw new AwsError('ValidationException', 'Name is required.');
     const rule = rules.get(name);
     if (!rule) throw new AwsError('ResourceNotFoundException', `Rule ${name} does not exist.`);
     return rule;
   }
 
+  /** @param {Rule} rule */
   const describe = (rule) => ({
     Name: rule.name,
     Arn: rule.arn,
@@ -184,7 +275,10 @@ function createEventBridge({ region, accountId, asyncInvoker, log }) {
     ...(rule.kind === 'pattern' ? { EventPattern: JSON.stringify(rule.pattern) } : { ScheduleExpression: rule.expression }),
   });
 
-  /** Puts one event on the default bus: every enabled pattern rule that matches it invokes its target. */
+  /**
+   * Puts one event on the default bus: every enabled pattern rule that matches it invokes its target.
+   * @param {unknown} event
+   */
   function put(event) {
     let matched = 0;
     for (const rule of rules.values()) {
@@ -196,7 +290,9 @@ function createEventBridge({ region, accountId, asyncInvoker, log }) {
     return matched;
   }
 
+  /** @type {Record<string, (body: Record<string, any>) => object>} the API's request bodies are JSON from a client */
   const operations = {
+    /** @param {{ Entries?: PutEventsEntry[] }} body */
     PutEvents({ Entries = [] }) {
       const results = Entries.map((entry) => {
         let detail;
@@ -205,22 +301,26 @@ function createEventBridge({ region, accountId, asyncInvoker, log }) {
         } catch {
           return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
         }
-        const event = envelope({ source: entry.Source, detailType: entry.DetailType, detail, resources: entry.Resources, time: entry.Time ? new Date(entry.Time * 1000) : undefined });
+        const event = envelope({ source: String(entry.Source), detailType: String(entry.DetailType), detail, resources: entry.Resources, time: entry.Time ? new Date(entry.Time * 1000) : undefined });
         put(event);
         return { EventId: event.id };
       });
-      return { Entries: results, FailedEntryCount: results.filter((r) => r.ErrorCode).length };
+      return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
     },
+    /** @param {{ NamePrefix?: string }} body */
     ListRules({ NamePrefix = '' }) {
       return { Rules: [...rules.values()].filter((r) => r.name.startsWith(NamePrefix)).map(describe) };
     },
+    /** @param {{ Name?: string }} body */
     DescribeRule({ Name }) {
       return describe(ruleNamed(Name));
     },
+    /** @param {{ Name?: string }} body */
     EnableRule({ Name }) {
       ruleNamed(Name).enabled = true;
       return {};
     },
+    /** @param {{ Name?: string }} body */
     DisableRule({ Name }) {
       ruleNamed(Name).enabled = false;
       return {};
@@ -228,7 +328,11 @@ function createEventBridge({ region, accountId, asyncInvoker, log }) {
   };
 
   return {
-    /** The rules of one function, from its serverless.yml events; schedules start at once. */
+    /**
+     * The rules of one function, from its serverless.yml events; schedules start at once.
+     * @param {import('../lambda-invoker').LocalFunction} fn
+     * @param {FunctionEvent[] | undefined} events
+     */
     addFunction(fn, events) {
       for (const rule of rulesOf(fn, events, { region, accountId })) {
         rules.set(rule.name, rule);
@@ -236,7 +340,10 @@ function createEventBridge({ region, accountId, asyncInvoker, log }) {
       }
     },
     ruleCount: () => rules.size,
-    /** An AWS API call, as CloudTrail records it and EventBridge delivers it. */
+    /**
+     * An AWS API call, as CloudTrail records it and EventBridge delivers it.
+     * @param {{ eventSource: string, eventName: string, requestParameters: object, responseElements?: object | null }} call
+     */
     apiCall({ eventSource, eventName, requestParameters, responseElements = null }) {
       return put(
         envelope({
@@ -264,6 +371,11 @@ function createEventBridge({ region, accountId, asyncInvoker, log }) {
         }),
       );
     },
+    /**
+     * One call of the EventBridge API (JSON 1.1).
+     * @param {unknown} target the X-Amz-Target header
+     * @param {Record<string, unknown> | undefined} body
+     */
     handle(target, body) {
       const name = String(target).replace(/^AWSEvents\./, '');
       const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;

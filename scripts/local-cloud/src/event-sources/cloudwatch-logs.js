@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 // What CloudWatch Logs does for a subscription filter whose destination is a Lambda function: it
@@ -7,26 +8,41 @@
 // Locally a batch leaves once it holds MAX_EVENTS events or has waited FLUSH_MS, whichever is
 // first (AWS's own batching takes up to a few seconds and caps a payload at about 1 MB).
 
-const zlib = require('node:zlib');
+const { awslogsEvent } = require('@yubl/lambda-events');
 
 const MAX_EVENTS = 1_000;
 const FLUSH_MS = 200;
 
-/** The payload CloudWatch Logs sends, gzipped and base64-encoded. */
-function awslogsEvent({ messageType, owner, logGroup, logStream, subscriptionFilters, logEvents }) {
-  const json = JSON.stringify({ messageType, owner, logGroup, logStream, subscriptionFilters, logEvents });
-  return { awslogs: { data: zlib.gzipSync(json).toString('base64') } };
-}
+/**
+ * What this module reads of the CloudWatch Logs emulator's groups, streams, filters and events
+ * (../emulators/cloudwatch-logs.js).
+ * @typedef {{ name: string }} LogGroup
+ * @typedef {{ name: string }} LogStream
+ * @typedef {{ filterName: string, logGroupName: string, destinationArn: string }} SubscriptionFilter
+ * @typedef {{ id: string, timestamp: number, message: string }} LogEvent
+ * @typedef {{ group: LogGroup, stream: LogStream, filter: SubscriptionFilter, events: LogEvent[], timer: NodeJS.Timeout }} Batch
+ */
 
-function createLogSubscriptions({ accountId, functionsByArn, asyncInvoker, log, flushMs = FLUSH_MS }) {
-  const batches = new Map(); // group|filter|stream -> { group, stream, filter, events, timer }
+/**
+ * @param {object} options
+ * @param {string} options.accountId
+ * @param {Map<string, import('../lambda-invoker').LocalFunction>} options.functionsByArn
+ * @param {Pick<import('../lambda-invoker').LambdaInvoker, 'invokeAsync'>} options.invoker
+ * @param {(line: string) => void} options.log
+ * @param {number} [options.flushMs]
+ */
+function createLogSubscriptions({ accountId, functionsByArn, invoker, log, flushMs = FLUSH_MS }) {
+  /** @type {Map<string, Batch>} group|filter|stream -> the events waiting */
+  const batches = new Map();
 
+  /** @param {SubscriptionFilter} filter */
   function destination(filter) {
     const fn = functionsByArn.get(filter.destinationArn);
     if (!fn) log(`log subscription ${filter.filterName} on ${filter.logGroupName}: no local function ${filter.destinationArn}; events dropped`);
     return fn;
   }
 
+  /** @param {string} key */
   function flush(key) {
     const batch = batches.get(key);
     if (!batch) return;
@@ -34,7 +50,7 @@ function createLogSubscriptions({ accountId, functionsByArn, asyncInvoker, log, 
     clearTimeout(batch.timer);
     const fn = destination(batch.filter);
     if (!fn) return;
-    asyncInvoker.invoke(
+    invoker.invokeAsync(
       fn,
       awslogsEvent({
         messageType: 'DATA_MESSAGE',
@@ -48,11 +64,15 @@ function createLogSubscriptions({ accountId, functionsByArn, asyncInvoker, log, 
   }
 
   return {
-    /** A new filter: CloudWatch Logs checks its destination with a control message. */
-    filterPut(group, filter) {
+    /**
+     * A new filter: CloudWatch Logs checks its destination with a control message.
+     * @param {LogGroup} _group
+     * @param {SubscriptionFilter} filter
+     */
+    filterPut(_group, filter) {
       const fn = destination(filter);
       if (!fn) return;
-      asyncInvoker.invoke(
+      invoker.invokeAsync(
         fn,
         awslogsEvent({
           messageType: 'CONTROL_MESSAGE',
@@ -64,7 +84,13 @@ function createLogSubscriptions({ accountId, functionsByArn, asyncInvoker, log, 
         }),
       );
     },
-    /** New events of a group that match one of its filters. */
+    /**
+     * New events of a group that match one of its filters.
+     * @param {LogGroup} group
+     * @param {LogStream} stream
+     * @param {SubscriptionFilter} filter
+     * @param {LogEvent[]} events
+     */
     events(group, stream, filter, events) {
       const key = `${group.name}\u0000${filter.filterName}\u0000${stream.name}`;
       let batch = batches.get(key);
@@ -82,4 +108,4 @@ function createLogSubscriptions({ accountId, functionsByArn, asyncInvoker, log, 
   };
 }
 
-module.exports = { createLogSubscriptions, awslogsEvent };
+module.exports = { createLogSubscriptions };
