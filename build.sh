@@ -34,6 +34,7 @@ stack first) or from inside services/NAME (that project only), or pass --service
   ./build.sh logs    --stage S --service NAME [--function F] [--since 15m] [--follow] [--json]
   ./build.sh logs replay --stage S                          (re-ships the log shipper's dead letters)
   ./build.sh metrics --stage S [--name N] [--since 15m] [--json]
+  ./build.sh redrive --stage S --queue NAME [--json]        (re-delivers a failure queue's records to their function)
   ./build.sh config put --stage S SERVICE KEY VALUE [--encrypt]   (VALUE - reads stdin)
   ./build.sh config get --stage S SERVICE [KEY]
   ./build.sh stop                                           (stops a detached local cloud)
@@ -56,7 +57,7 @@ while [ $# -gt 0 ]; do
     --node) NODE_MAJOR="${2:?--node needs a value}"; shift 2 ;;
     --detach) DETACH=1; shift ;;
     --encrypt) ENCRYPT=1; shift ;;
-    --correlation-id|--since|--name) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --correlation-id|--since|--name|--queue) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --follow|--json) OPS_ARGS+=("$1"); shift ;;
     -h|--help) usage; exit 0 ;;
     -) POSITIONAL+=("$1"); shift ;;
@@ -304,7 +305,7 @@ case "$COMMAND" in
     done
     ;;
 
-  logs|metrics)
+  logs|metrics|redrive)
     need_stage; ensure_deps
     [ "$STAGE" = local ] || export AWS_PROFILE="$(aws_profile)"
     verb="$COMMAND"
@@ -342,6 +343,6 @@ case "$COMMAND" in
     ;;
 
   *)
-    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, metrics, config, stop, bench; ./build.sh --help)"
+    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, metrics, redrive, config, stop, bench; ./build.sh --help)"
     ;;
 esac

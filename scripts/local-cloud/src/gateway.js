@@ -3,7 +3,7 @@
 // The one front door of the local cloud, like an API Gateway custom domain in front of every
 // service's API: a request goes to the service that declares its method and path (the most
 // specific declaration wins, literal segments before {params} before {proxy+}), unchanged.
-// GET /health answers 200 with the state of every part once all are ready, 503 before.
+// GET /health answers 200 with the state of every part, probed, while all are ready; 503 otherwise.
 
 const crypto = require('node:crypto');
 const http = require('node:http');
@@ -101,8 +101,11 @@ function createGateway({ health, log }) {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url, 'http://gateway');
     if (url.pathname === '/health' && request.method === 'GET') {
-      const state = health();
-      return sendJson(response, state.status === 'ready' ? 200 : 503, state);
+      // Probed on every request (src/supervisor.js): the answer takes up to a probe's timeout.
+      return void Promise.resolve(health()).then(
+        (state) => sendJson(response, state.status === 'ready' ? 200 : 503, state),
+        (error) => sendJson(response, 500, { status: 'unknown', error: error.message }),
+      );
     }
     const candidates = routes.filter((route) => route.regex.test(url.pathname));
     const route = candidates.filter((r) => r.method === request.method || r.method === 'ANY' || r.method === '*').sort((a, b) => b.score - a.score)[0];

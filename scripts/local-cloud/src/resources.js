@@ -79,6 +79,7 @@ async function waitFor(check, what, timeoutMs = 10_000) {
 function createRegistry({ region, accountId }) {
   const exports = new Map();
   const stacks = new Map(); // project name -> Map(logicalId -> { type, ref, attributes })
+  const created = []; // { type, props } in creation order, to create again on an emulator that lost them
 
   function lookupFor(projectName, stackName) {
     const own = stacks.get(projectName) ?? new Map();
@@ -108,7 +109,7 @@ function createRegistry({ region, accountId }) {
     };
   }
 
-  return { exports, stacks, lookupFor };
+  return { exports, stacks, created, lookupFor };
 }
 
 /** Creates one project's resources and records its outputs' exports. Returns the names of skipped types. */
@@ -123,6 +124,7 @@ async function createResources(project, config, { clients, registry, region, acc
       const props = render(resource.Properties ?? {}, registry.lookupFor(project.name, stackName));
       const created = await CREATORS[type](clients, props, { region, accountId });
       own.set(logicalId, { type, ...created });
+      registry.created.push({ type, props });
     }
   }
   for (const [, resource] of resources) if (!CREATORS[resource.Type]) skipped.add(resource.Type);
@@ -139,4 +141,14 @@ async function createResources(project, config, { clients, registry, region, acc
   return [...skipped];
 }
 
-module.exports = { createRegistry, createResources, waitFor };
+/**
+ * Creates again, with the same properties, every resource of `types` created so far: for an
+ * emulator that was restarted empty (its streams or tables are gone; their names and ARNs are the same).
+ */
+async function recreateResources(types, { clients, registry, region, accountId }) {
+  for (const { type, props } of registry.created.filter((resource) => types.includes(resource.type))) {
+    await CREATORS[type](clients, props, { region, accountId });
+  }
+}
+
+module.exports = { createRegistry, createResources, recreateResources, waitFor };
