@@ -2,6 +2,7 @@
 // stream really holds, for tests that count what survived them.
 import { execFile } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -155,3 +156,20 @@ export async function itemsOf(table: string, client = DynamoDBDocumentClient.fro
 
 /** How many times each value occurs. */
 export const countsOf = (values: readonly string[]): Record<string, number> => values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
+
+/**
+ * A client that gives up: sends the whole request, then closes its connection before any answer
+ * (as an app whose timeout fired does). Resolves once the request is on the wire and hung up on.
+ */
+export function sendAndHangUp(url: string, { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } });
+    request.on('error', () => {}); // our own hang-up
+    request.on('finish', () => {
+      request.destroy();
+      resolve();
+    });
+    request.on('response', () => reject(new Error(`${method} ${url} was answered before the client could hang up`)));
+    request.end(body);
+  });
+}

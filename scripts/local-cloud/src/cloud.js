@@ -73,8 +73,11 @@ function renderedEnvironment(config, renderHere) {
  */
 function generateApiKeys(projects) {
   const keys = {};
-  for (const project of projects) {
-    const text = fs.readFileSync(path.join(project.dir, 'serverless.yml'), 'utf8');
+  // A project's serverless.yml and what it shares with the others (services/common.yml).
+  const files = new Set(projects.flatMap((project) => [path.join(project.dir, 'serverless.yml'), path.join(project.dir, '..', 'common.yml')]));
+  for (const file of files) {
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, 'utf8');
     for (const [, name] of text.matchAll(/\$\{env:(API_KEY_[A-Z0-9_]+?)(?:_SHA256)?[,}]/g)) {
       keys[name] ??= crypto.randomBytes(24).toString('base64url');
     }

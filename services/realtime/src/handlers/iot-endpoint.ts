@@ -1,8 +1,9 @@
 import { DescribeEndpointCommand, IoTClient } from '@aws-sdk/client-iot';
+import { sdkClientOptions } from '@yubl/aws';
 import { invokeHandler } from '@yubl/lambda';
 import { answerEndpointRequest, type CustomResourceRequest } from '../iot-endpoint';
 
-const iot = new IoTClient({});
+const iot = new IoTClient(sdkClientOptions());
 
 export const handler = invokeHandler(async (request: CustomResourceRequest) =>
   answerEndpointRequest(request, {
