@@ -10,6 +10,7 @@ const { CreateAliasCommand, CreateKeyCommand } = require('@aws-sdk/client-kms');
 const { CreateTopicCommand, SubscribeCommand } = require('@aws-sdk/client-sns');
 const { CreateQueueCommand, GetQueueAttributesCommand } = require('@aws-sdk/client-sqs');
 const { render } = require('./intrinsics');
+const { shardCount } = require('./stream-capacity');
 
 // Resources are created in this order, so that a resource can refer to any created before it.
 const CREATORS = {
@@ -19,7 +20,7 @@ const CREATORS = {
   },
   'AWS::Kinesis::Stream': async ({ kinesis }, props, { region, accountId }) => {
     const name = props.Name;
-    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: props.ShardCount ?? 1 }));
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount(props) }));
     await waitFor(async () => {
       const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
       return StreamDescriptionSummary.StreamStatus === 'ACTIVE';
