@@ -1,13 +1,8 @@
 'use strict';
 
 // A local cloud of its own for a benchmark: every service (and any extra project), on port base
-<<<<<<< HEAD
-// 13000 (BENCH_CLOUD_PORT_BASE moves it), so that it disturbs no other cloud; started and stopped
-// through the command line.
-=======
 // 13000 (BENCH_CLOUD_PORT_BASE), so that it disturbs no other cloud; started and stopped through
 // the command line.
->>>>>>> main
 const { execFileSync } = require('node:child_process');
 const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
 const { BatchWriteCommand, DynamoDBDocumentClient } = require('@aws-sdk/lib-dynamodb');
@@ -23,11 +18,7 @@ function startBenchCloud(extraProjects = []) {
   const services = fs.readdirSync(path.join(root, 'services')).filter((name) => fs.existsSync(path.join(root, 'services', name, 'serverless.yml')));
   const projects = [...services.map((name) => path.join(root, 'services', name)), ...extraProjects];
   execFileSync(process.execPath, [cli, 'stop', '--state-dir', stateDir], { stdio: 'ignore' });
-<<<<<<< HEAD
-  execFileSync(process.execPath, [cli, 'up', '--detach', '--port-base', process.env.BENCH_CLOUD_PORT_BASE ?? '13000', '--state-dir', stateDir, ...projects.flatMap((p) => ['--project', p])], { stdio: ['ignore', 'ignore', 'inherit'] });
-=======
   execFileSync(process.execPath, [cli, 'up', '--detach', '--port-base', String(PORT_BASE), '--state-dir', stateDir, ...projects.flatMap((p) => ['--project', p])], { stdio: ['ignore', 'ignore', 'inherit'] });
->>>>>>> main
   const cloud = JSON.parse(fs.readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8'));
   return {
     cloud,
