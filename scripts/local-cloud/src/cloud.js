@@ -89,7 +89,7 @@ function generateApiKeys(projects) {
 }
 
 // The SDK's variable for a service's endpoint is named after its service id ("CloudWatch Logs").
-const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS' };
+const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', iotdata: 'AWS_ENDPOINT_URL_IOT_DATA_PLANE' };
 const endpointVariable = (service) => ENDPOINT_VARIABLES[service] ?? `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
 
 /** Each service's configuration as `serverless print` resolved it, for a served instance to read (scripts/serve). */
@@ -199,6 +199,7 @@ async function startCloud({
       eventbridge: `http://127.0.0.1:${ports.aws}`,
       lambda: `http://127.0.0.1:${ports.lambda}`,
       cloudwatch: `http://127.0.0.1:${ports.aws}`,
+      iotdata: `http://127.0.0.1:${ports.iot}`,
     };
     // The OpenSearch domain is no AWS SDK endpoint (AWS_ENDPOINT_URL_OPENSEARCH names the control
     // plane's), so it is published beside the others and handed to services as OPENSEARCH_URL.
@@ -235,8 +236,8 @@ async function startCloud({
 
     // 2. Emulators. In memory: a restarted one has lost every record or item, and gets its
     // streams or tables again (the same names), the pollers or seeds that depend on them with them.
-    const startEmulator = (kind) => () => {
-      const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env: process.env, write });
+    const startEmulator = (kind, env = process.env) => () => {
+      const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env, write });
       return {
         pid: emulator.child.pid,
         exited: emulator.exited,
@@ -272,8 +273,16 @@ async function startCloud({
         recovers: 'its tables (the same names, keys and indexes, empty) and the seeded config values (the same values, so tokens stay good)',
         loses: 'every item: users, relationships, yubls, feeds, outboxes, idempotency keys, config entries other than the seeds',
       }),
+      // IoT Core (the MQTT broker and the data plane, src/emulators/iot.js): the gateway's /mqtt leads there.
+      supervisor.keep('iot', {
+        start: startEmulator('iot', { ...process.env, LOCAL_CLOUD_REGION: region, LOCAL_CLOUD_ACCOUNT_ID: ACCOUNT_ID, LOCAL_CLOUD_LAMBDA_ENDPOINT: endpoints.lambda }),
+        ports: [ports.iot],
+        recover: () => recreateResources(['AWS::IoT::Authorizer'], { clients, registry, region, accountId: ACCOUNT_ID }),
+        recovers: 'its custom authorizers, registered again',
+        loses: 'every connection, session, subscription and queued or retained message: apps reconnect and read GET /feed',
+      }),
     ]);
-    for (const kind of ['kinesis', 'dynamodb']) {
+    for (const kind of ['kinesis', 'dynamodb', 'iot']) {
       parts.set(kind, 'starting');
       stoppers.push(() => supervisor.stop(kind));
     }
@@ -314,8 +323,8 @@ async function startCloud({
     parts.set('lambda', 'ready');
     inProcess.set('lambda', ports.lambda);
     await emulatorsReady;
-    parts.set('kinesis', 'ready');
-    parts.set('dynamodb', 'ready');
+    gateway.addUpgrade('/mqtt', ports.iot);
+    for (const kind of ['kinesis', 'dynamodb', 'iot']) parts.set(kind, 'ready');
 
     // 3. Each project's configuration as the framework resolves it, then its resources.
     const apiKeys = generateApiKeys(projects);
@@ -391,7 +400,7 @@ async function startCloud({
     // 5. One serverless-offline per service, restarted when it exits (a function's invocations in
     // flight fail; asynchronous ones and Kinesis batches are retried as Lambda retries them).
     await Promise.all(services.map(async ({ project, ports: servicePorts, functionEnv, routes, gatewayResponses }) => {
-      const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
+      const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv), LOCAL_CLOUD_ACCOUNT_ID: ACCOUNT_ID };
       // Every line a function writes lands in its log group, a stream per worker, as on Lambda.
       const functionLine = (functionKey, stream, line) => {
         const fn = functionsByKey.get(`${project.name}/${functionKey}`);
@@ -435,7 +444,7 @@ async function startCloud({
       stage,
       region,
       apiKeys: apiKeysByName,
-      endpoints: { ...endpoints, opensearch: opensearchUrl, partner: partnerUrl },
+      endpoints: { ...endpoints, opensearch: opensearchUrl, partner: partnerUrl, mqtt: `ws://127.0.0.1:${ports.gateway}/mqtt` },
       // What a process sets to point its SDK clients here, as the functions have it.
       endpointEnvironment,
       services: Object.fromEntries(

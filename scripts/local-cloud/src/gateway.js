@@ -106,8 +106,38 @@ function proxy(request, response, port, log, { refusals, timeoutMs = integration
   request.pipe(upstream);
 }
 
+/**
+ * Hands a WebSocket upgrade on to `port` unchanged (the MQTT broker on /mqtt), then pipes the two
+ * sockets together; a refusal from upstream goes back as it came.
+ */
+function proxyUpgrade(request, socket, head, port, log) {
+  const upstream = http.request({ host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers });
+  upstream.on('upgrade', (answer, upstreamSocket, upstreamHead) => {
+    const lines = [`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}`];
+    for (let i = 0; i < answer.rawHeaders.length; i += 2) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (upstreamHead.length > 0) socket.write(upstreamHead);
+    if (head.length > 0) upstreamSocket.write(head);
+    upstreamSocket.pipe(socket).pipe(upstreamSocket);
+    upstreamSocket.on('error', () => socket.destroy());
+    socket.on('error', () => upstreamSocket.destroy());
+    upstreamSocket.on('close', () => socket.destroy());
+    socket.on('close', () => upstreamSocket.destroy());
+  });
+  upstream.on('response', (answer) => {
+    socket.end(`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}\r\nconnection: close\r\n\r\n`);
+    answer.resume();
+  });
+  upstream.on('error', (error) => {
+    log(`gateway: upgrade of ${request.url} -> :${port} failed: ${error.message}`);
+    socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\n\r\n');
+  });
+  upstream.end();
+}
+
 function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
   let routes = [];
+  const upgrades = new Map(); // path -> port
   const servedPorts = new Map(); // service -> the port of its served instance (src/served.js)
   let admin;
   const declaredByService = new Map();
@@ -139,8 +169,18 @@ function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
     return sendRefusal(response, renderRefusal(responsesFor(candidates[0]?.service, url.pathname), 'MISSING_AUTHENTICATION_TOKEN', { requestHeaders: request.headers }));
   });
 
+  server.on('upgrade', (request, socket, head) => {
+    const port = upgrades.get(new URL(request.url, 'http://gateway').pathname);
+    if (port) return proxyUpgrade(request, socket, head, port, log);
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+  });
+
   return {
     server,
+    /** Sends WebSocket upgrades on `path` to `port` (the MQTT broker's /mqtt, as IoT Core's endpoint serves it). */
+    addUpgrade(path, port) {
+      upgrades.set(path, port);
+    },
     /** Declares the routes of one service: [{ method, path }] served on `port`, and its GatewayResponses (gateway-responses.js). */
     addRoutes(service, port, declared, gatewayResponses = new Map()) {
       routes = routes.concat(declared.map((r) => ({ ...r, ...routeMatcher(r.path), service, port })));
