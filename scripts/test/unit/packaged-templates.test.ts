@@ -16,7 +16,7 @@ const { TAGGABLE, UNTAGGABLE } = require('../../serverless-tags/taggable') as { 
  * resource type for them); a statement of these alone may name "*", held by a Condition where the
  * service offers one (cloudwatch:namespace for PutMetricData).
  */
-const ONLY_STAR_ACTIONS = new Set(['cloudwatch:PutMetricData', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'lambda:ListFunctions']);
+const ONLY_STAR_ACTIONS = new Set(['cloudwatch:PutMetricData', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'lambda:ListFunctions', 'iot:DescribeEndpoint']);
 
 const TAG_KEYS = ['service', 'stage', 'owner', 'cost-center'];
 
