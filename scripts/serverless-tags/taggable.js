@@ -8,6 +8,7 @@
 const TAGGABLE = [
   'AWS::ApiGateway::ApiKey',
   'AWS::ApiGateway::RestApi',
+  'AWS::IoT::Authorizer',
   'AWS::ApiGateway::UsagePlan',
   'AWS::CloudWatch::Alarm',
   'AWS::CodeDeploy::Application',
@@ -25,6 +26,7 @@ const TAGGABLE = [
 ];
 
 const UNTAGGABLE = [
+  'Custom::IotDataEndpoint', // a custom resource: its properties go to its function, not to AWS's tagging
   'AWS::ApiGateway::Authorizer',
   'AWS::ApiGateway::Deployment', // its stage is tagged by the framework after deploy, from provider.tags
   'AWS::ApiGateway::GatewayResponse',

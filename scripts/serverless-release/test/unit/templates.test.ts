@@ -21,7 +21,7 @@ const apiProjects = projects.filter((project) => apiFunctions(prodOf(project)).l
 
 describe('packaged for prod', () => {
   it('has API functions in the projects that serve the API', () => {
-    expect(apiProjects.map((p) => path.basename(p)).sort()).toEqual(['config', 'feed', 'relationships', 'search', 'users', 'yubls']);
+    expect(apiProjects.map((p) => path.basename(p)).sort()).toEqual(['config', 'feed', 'partner', 'relationships', 'search', 'users', 'yubls']);
   });
 
   it.each(apiProjects)('%s: every API function is called through its `live` alias, shifted by CodeDeploy 10 %% for 5 minutes, behind the pre-traffic hook, rolled back on its alarms', (project) => {

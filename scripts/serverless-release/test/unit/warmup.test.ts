@@ -31,7 +31,7 @@ const payload = { source: 'serverless-plugin-warmup' };
 describe('a warm-up ping', () => {
   it('finds every API function', () => {
     expect(apiHandlers.map((h) => h.name).sort()).toEqual(
-      ['config/get', 'config/list', 'config/put', 'feed/get-feed', 'feed/get-feed-yubl', 'relationships/follow', 'relationships/followers', 'relationships/following', 'relationships/unfollow', 'search/search', 'users/api', 'yubls/get', 'yubls/post'].sort(),
+      ['config/get', 'config/list', 'config/put', 'feed/get-feed', 'feed/get-feed-yubl', 'partner/get-account', 'partner/validate', 'relationships/follow', 'relationships/followers', 'relationships/following', 'relationships/unfollow', 'search/search', 'users/api', 'yubls/get', 'yubls/post'].sort(),
     );
   });
 
