@@ -29,6 +29,7 @@ const { discoverProjects, resolveConfig, routesOf } = require('./projects');
 const { createRegistry, createResources } = require('./resources');
 const { writeSeeds } = require('./seeds');
 const { createSnsDelivery } = require('./event-sources/sns');
+const { StartTimings } = require('./start-timings');
 
 const ACCOUNT_ID = '000000000000';
 const EMULATOR = path.join(__dirname, 'emulators', 'run-emulator.js');
@@ -116,6 +117,7 @@ async function startCloud({
   write = (line) => process.stdout.write(`${line}\n`),
   asyncRetryDelayMs = 200,
 } = {}) {
+  const timings = new StartTimings();
   const log = (line) => write(`[local-cloud] ${line}`);
   const ports = portsFor(portBase);
   const baseUrl = `http://127.0.0.1:${ports.gateway}`;
@@ -193,6 +195,7 @@ async function startCloud({
     stoppers.push(() => closeServer(gateway.server));
 
     // 2. Emulators.
+    const emulatorsDone = timings.begin('emulators');
     for (const kind of ['kinesis', 'dynamodb']) {
       parts.set(kind, 'starting');
       const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env: process.env, write });
@@ -233,18 +236,22 @@ async function startCloud({
     await waitForPorts('the Kinesis and DynamoDB emulators', { running: true }, [ports.kinesis, ports.dynamodb], 30_000);
     parts.set('kinesis', 'ready');
     parts.set('dynamodb', 'ready');
+    emulatorsDone();
 
     // 3. Each project's configuration as the framework resolves it, then its resources.
     const apiKeys = generateApiKeys(projects);
     for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
-    const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys } })));
+    const configs = await Promise.all(projects.map((project) => timings.time(`print:${project.name}`, () => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys } }))));
     const clients = createClients({ region, endpoints });
     const registry = createRegistry({ region, accountId: ACCOUNT_ID });
+    const resourcesDone = timings.begin('resources');
     for (const [index, project] of projects.entries()) {
       const skipped = await createResources(project, configs[index], { clients, registry, region, accountId: ACCOUNT_ID });
       if (skipped.length > 0) log(`${project.name}: not emulated (control plane only): ${skipped.join(', ')}`);
       if (project.shared) parts.set('stack:shared', 'ready');
     }
+
+    resourcesDone();
 
     // 4. Functions, their SNS subscriptions and their Kinesis mappings.
     const functionsByKey = new Map();
@@ -304,10 +311,11 @@ async function startCloud({
         const fn = functionsByKey.get(`${project.name}/${functionKey}`);
         if (fn) logs.writeFunctionLine(fn.name, stream, line);
       };
+      const offlineDone = timings.begin(`offline:${project.name}`);
       const offline = startOffline({ project, stage, region, ports: servicePorts, env, write, functionLine, serving: routes.length > 0 });
       children.push({ pid: offline.pid });
       stoppers.push(() => offline.stop());
-      return offline;
+      return { ...offline, ready: () => offline.ready().finally(offlineDone) };
     });
     writeState();
     await Promise.all(
@@ -320,6 +328,7 @@ async function startCloud({
     for (const project of projects) if (!project.shared && !services.some((s) => s.project === project)) parts.set(`service:${project.name}`, 'ready');
 
     // 6. Event sources, once every function can be invoked.
+    const eventSourcesDone = timings.begin('event-sources');
     const pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, invoker, log }));
     stoppers.push(() => Promise.all(pollers.map((poller) => poller.stop())));
     for (const { fn, events } of ruleSources) eventBridge.addFunction(fn, events);
@@ -328,11 +337,12 @@ async function startCloud({
     for (const fn of functionsByArn.values()) logs.createFunctionGroup(fn.name);
     await Promise.race([invoker.settled(), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
     parts.set('event-sources', 'ready');
+    eventSourcesDone();
     log(`${functionsByArn.size} functions, ${mappings.length} Kinesis mappings, ${eventBridge.ruleCount()} EventBridge rules, ${services.length} services behind ${baseUrl}`);
 
     // 7. The values other services need (local-seeds.json), through the services' own APIs.
     parts.set('seeds', 'starting');
-    await writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log });
+    await timings.time('seeds', () => writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log }));
     parts.set('seeds', 'ready');
 
     const apiKeysByName = {};
@@ -353,7 +363,8 @@ async function startCloud({
     writeState();
     for (const name of parts.keys()) if (parts.get(name) === 'starting') parts.set(name, 'ready');
     status = 'ready';
-    return { ...published, stop };
+    log(`start-up breakdown (seconds from the start; phases overlap): ${timings.line()}`);
+    return { ...published, timings: timings.toJSON(), stop };
   } catch (error) {
     status = 'failed';
     await stop();
