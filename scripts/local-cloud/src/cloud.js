@@ -241,7 +241,13 @@ async function startCloud({
     // 3. Each project's configuration as the framework resolves it, then its resources.
     const apiKeys = generateApiKeys(projects);
     for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
-    const configs = await Promise.all(projects.map((project) => timings.time(`print:${project.name}`, () => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys } }))));
+    const perStart = [...Object.keys(endpointEnvironment), ...Object.keys(serviceEnv), ...Object.keys(apiKeys)];
+    const resolved = await Promise.all(
+      projects.map((project) => timings.time(`print:${project.name}`, () => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys }, perStart }))),
+    );
+    const configs = resolved.map(({ config }) => config);
+    const cachedPrints = projects.filter((_, index) => resolved[index].cached).map((project) => project.name);
+    log(`serverless print: ${cachedPrints.length} of ${projects.length} from the cache${cachedPrints.length > 0 ? ` (${cachedPrints.join(', ')})` : ''}`);
     const clients = createClients({ region, endpoints });
     const registry = createRegistry({ region, accountId: ACCOUNT_ID });
     const resourcesDone = timings.begin('resources');
