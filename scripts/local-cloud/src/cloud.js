@@ -213,11 +213,15 @@ async function startCloud({
     stoppers.push(() => eventBridge.stop());
     const subscriptions = createLogSubscriptions({ accountId: ACCOUNT_ID, functionsByArn, invoker, log });
     stoppers.push(() => subscriptions.flushAll());
+    // What each new log group's CreateLogGroup event caused (a subscription, say): start-up waits for
+    // the groups it creates itself to be subscribed, not for what those deliveries set off in turn.
+    /** @type {Promise<void>[]} */
+    const groupAnnouncements = [];
     const logs = createCloudWatchLogs({
       region,
       accountId: ACCOUNT_ID,
       // Lambda creates a function's group on its first line; CloudTrail records the call.
-      onGroupCreated: (group) => eventBridge.apiCall({ eventSource: 'logs.amazonaws.com', eventName: 'CreateLogGroup', requestParameters: { logGroupName: group.name } }),
+      onGroupCreated: (group) => groupAnnouncements.push(eventBridge.apiCall({ eventSource: 'logs.amazonaws.com', eventName: 'CreateLogGroup', requestParameters: { logGroupName: group.name } })),
       onFilterPut: subscriptions.filterPut,
       onEvents: subscriptions.events,
     });
@@ -341,7 +345,7 @@ async function startCloud({
     // Every function's log group, as a deploy creates them (the framework declares one each), so
     // that whatever subscribes to new groups has done so before a function writes its first line.
     for (const fn of functionsByArn.values()) logs.createFunctionGroup(fn.name);
-    await Promise.race([invoker.settled(), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+    await Promise.race([Promise.all(groupAnnouncements), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
     parts.set('event-sources', 'ready');
     eventSourcesDone();
     log(`${functionsByArn.size} functions, ${mappings.length} Kinesis mappings, ${eventBridge.ruleCount()} EventBridge rules, ${services.length} services behind ${baseUrl}`);
