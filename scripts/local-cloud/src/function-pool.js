@@ -66,8 +66,14 @@ function boundFunctionPool(LambdaFunctionPool, { size = Number(process.env.LOCAL
   const originalGet = LambdaFunctionPool.prototype.get;
   /** @type {WeakMap<object, Map<string, FunctionSlots>>} */
   const slotsByPool = new WeakMap();
-  LambdaFunctionPool.prototype.get = function boundedGet(/** @type {string} */ functionKey, /** @type {any} */ definition) {
-    const pool = this;
+  /** @this {object} @param {string} functionKey @param {any} definition */
+  function boundedGet(functionKey, definition) {
+    return leaseFrom(this, functionKey, definition);
+  }
+  LambdaFunctionPool.prototype.get = boundedGet;
+
+  /** @param {object} pool @param {string} functionKey @param {any} definition */
+  function leaseFrom(pool, functionKey, definition) {
     const slotsOfPool = slotsByPool.get(pool) ?? new Map();
     slotsByPool.set(pool, slotsOfPool);
     const slots = slotsOfPool.get(functionKey) ?? new FunctionSlots(poolLimit(definition, size));
@@ -97,7 +103,7 @@ function boundFunctionPool(LambdaFunctionPool, { size = Number(process.env.LOCAL
         }
       },
     };
-  };
+  }
 }
 
 module.exports = { boundFunctionPool, poolLimit, FunctionSlots, DEFAULT_SIZE };

@@ -42,7 +42,7 @@ function printKey(project, { stage, region, env, perStart }) {
   const add = (/** @type {string} */ label, /** @type {string | Buffer} */ value) => hash.update(`${label}\0`).update(value).update('\0');
   const topLevel = fs.readdirSync(project.dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(project.dir, e.name)).sort();
   const yml = fs.readFileSync(path.join(project.dir, 'serverless.yml'), 'utf8');
-  const referenced = [...yml.matchAll(/\$\{file\(([^)]+)\)/g)].map(([, file]) => path.resolve(project.dir, file));
+  const referenced = [...yml.matchAll(/\$\{file\(([^)]+)\)/g)].map((match) => path.resolve(project.dir, String(match[1])));
   const plugins = fs.readdirSync(path.join(root, 'scripts')).filter((name) => name.startsWith('serverless-')).flatMap((name) => filesUnder(path.join(root, 'scripts', name)));
   for (const file of [...new Set([...topLevel, ...referenced, ...plugins])]) add(path.relative(root, file), fs.existsSync(file) ? fs.readFileSync(file) : 'absent');
   for (const tool of TOOLS) add(tool, fs.readFileSync(path.join(root, 'node_modules', tool, 'package.json')));
@@ -51,7 +51,7 @@ function printKey(project, { stage, region, env, perStart }) {
   add('region', region);
   // Every variable any read file names, with the value this print gets (a placeholder for per-start ones).
   const texts = [yml, ...referenced.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8'))].join('\n');
-  const names = [...new Set([...texts.matchAll(/\$\{env:([A-Za-z0-9_]+)/g)].map(([, name]) => name))].sort();
+  const names = [...new Set([...texts.matchAll(/\$\{env:([A-Za-z0-9_]+)/g)].map((match) => String(match[1])))].sort();
   for (const name of names) add(`env:${name}`, perStart.includes(name) ? placeholderFor(name) : (env[name] ?? process.env[name] ?? '\u0000unset'));
   for (const [name, value] of Object.entries(env).sort()) add(`given:${name}`, perStart.includes(name) ? placeholderFor(name) : value);
   return hash.digest('hex').slice(0, 32);

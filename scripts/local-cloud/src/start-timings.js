@@ -12,7 +12,7 @@ class StartTimings {
     this.spans = new Map();
   }
 
-  /** Marks `name` begun; returns the function that marks it done. */
+  /** Marks `name` begun; returns the function that marks it done. @param {string} name */
   begin(name) {
     const span = { from: this.now() - this.origin, to: /** @type {number | undefined} */ (undefined) };
     this.spans.set(name, span);
@@ -21,8 +21,14 @@ class StartTimings {
     };
   }
 
-  /** Times `work` as phase `name`. */
-  async time(name, /** @type {() => Promise<any>} */ work) {
+  /**
+   * Times `work` as phase `name`.
+   * @template T
+   * @param {string} name
+   * @param {() => Promise<T>} work
+   * @returns {Promise<T>}
+   */
+  async time(name, work) {
     const end = this.begin(name);
     try {
       return await work();

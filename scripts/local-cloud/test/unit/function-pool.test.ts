@@ -5,10 +5,10 @@ class OfflinePool {
   workers: { status: string; event?: unknown; runs: number; setEvent(e: unknown): void; setClientContext(): void; runHandler(): Promise<unknown> }[] = [];
   open: (() => void)[] = [];
 
-  get(): OfflinePool['workers'][number] {
+  get(_functionKey: string, _definition: unknown): OfflinePool['workers'][number] {
     const idle = this.workers.find((w) => w.status === 'IDLE');
     if (idle) return idle;
-    const pool = this;
+    const { open } = this;
     const worker = {
       status: 'IDLE',
       event: undefined as unknown,
@@ -21,7 +21,7 @@ class OfflinePool {
         this.status = 'BUSY';
         this.runs += 1;
         const event = this.event;
-        await new Promise<void>((resolve) => pool.open.push(resolve));
+        await new Promise<void>((resolve) => open.push(resolve));
         this.status = 'IDLE';
         return event;
       },
