@@ -8,6 +8,13 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STAGES="local dev test staging demo prod"
+# A branch's private copy in the non-prod account: feature-<name>. 18 characters at most, as the
+# tightest name the stage goes into allows: the OpenSearch domain yubl-logs-<stage> (28).
+FEATURE_STAGE_PATTERN='^feature-[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$'
+# The artifact store: .artifacts/<commit>/<project>/ here; on AWS, the non-prod account's bucket
+# (YUBL_ARTIFACT_BUCKET, s3://bucket/<commit>/<project>/), fetched into the same place to promote.
+ARTIFACT_STORE="${YUBL_ARTIFACT_STORE:-$ROOT/.artifacts}"
+ARTIFACT_BUCKET="${YUBL_ARTIFACT_BUCKET:-}"
 NONPROD_PROFILE="${YUBL_NONPROD_PROFILE:-yubl-nonprod}"
 PROD_PROFILE="${YUBL_PROD_PROFILE:-yubl-prod}"
 NODE22_VERSION="22.23.3"
@@ -27,13 +34,17 @@ stack first) or from inside services/NAME (that project only), or pass --service
   ./build.sh install
   ./build.sh lint
   ./build.sh test [unit|integration|acceptance|mutation] [--node 22] [--stage S: acceptance against a deployed stage]
-  ./build.sh package --stage S
+  ./build.sh package --stage S                              (zips + manifest into the artifact store, .artifacts/<commit>/)
+  ./build.sh promote --stage S [--artifact COMMIT] [--dry-run] [--profile P]   (deploys the stored zips, refusing changed bytes)
   ./build.sh deploy  --stage S [--profile P] [--detach]     (--stage local: the local cloud)
   ./build.sh remove  --stage S [--profile P]
+  Stages: local dev test staging demo prod, and feature-<name> (a branch's own copy in the non-prod
+  account: lowercase letters, digits and inner hyphens, 18 characters in all).
   ./build.sh logs    --stage S --correlation-id ID [--since 15m] [--json]     (every line of one call chain)
   ./build.sh logs    --stage S --service NAME [--function F] [--since 15m] [--follow] [--json]
   ./build.sh logs replay --stage S                          (re-ships the log shipper's dead letters)
   ./build.sh metrics --stage S [--name N] [--since 15m] [--json]
+  ./build.sh redrive --stage S --queue NAME [--json]        (re-delivers a failure queue's records to their function)
   ./build.sh config put --stage S SERVICE KEY VALUE [--encrypt]   (VALUE - reads stdin)
   ./build.sh config get --stage S SERVICE [KEY]
   ./build.sh stop                                           (stops a detached local cloud)
@@ -45,7 +56,7 @@ USAGE
 [ $# -gt 0 ] || { usage; exit 1; }
 case "$1" in -h|--help|help) usage; exit 0 ;; esac
 COMMAND="$1"; shift
-STAGE=""; PROFILE=""; SERVICE=""; FUNCTION=""; DETACH=""; NODE_MAJOR=""; ENCRYPT=""; POSITIONAL=()
+STAGE=""; PROFILE=""; SERVICE=""; FUNCTION=""; DETACH=""; NODE_MAJOR=""; ENCRYPT=""; ARTIFACT=""; DRY_RUN=""; POSITIONAL=()
 OPS_ARGS=() # for logs and metrics: what to read, passed on to scripts/ops-cli.js
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -55,8 +66,10 @@ while [ $# -gt 0 ]; do
     --function|-f) FUNCTION="${2:?--function needs a value}"; shift 2 ;;
     --node) NODE_MAJOR="${2:?--node needs a value}"; shift 2 ;;
     --detach) DETACH=1; shift ;;
+    --artifact) ARTIFACT="${2:?--artifact needs a commit}"; shift 2 ;;
+    --dry-run) DRY_RUN=1; shift ;;
     --encrypt) ENCRYPT=1; shift ;;
-    --correlation-id|--since|--name) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --correlation-id|--since|--name|--queue) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --follow|--json) OPS_ARGS+=("$1"); shift ;;
     -h|--help) usage; exit 0 ;;
     -) POSITIONAL+=("$1"); shift ;;
@@ -73,9 +86,12 @@ if [ -n "$SERVICE" ] && [ ! -f "$ROOT/services/$SERVICE/serverless.yml" ]; then
   die "unknown service '$SERVICE' (services: $(cd "$ROOT/services" 2>/dev/null && ls -d */ 2>/dev/null | tr -d / | tr '\n' ' '))"
 fi
 if [ -n "$STAGE" ] && [[ " $STAGES " != *" $STAGE "* ]]; then
-  die "unknown stage '$STAGE' (stages: $STAGES)"
+  case "$STAGE" in
+    feature-*) [[ "$STAGE" =~ $FEATURE_STAGE_PATTERN ]] || die "bad feature stage '$STAGE': feature-<name>, lowercase letters, digits and inner hyphens, 18 characters in all (the OpenSearch domain yubl-logs-<stage> allows 28)" ;;
+    *) die "unknown stage '$STAGE' (stages: $STAGES, feature-<name>)" ;;
+  esac
 fi
-need_stage() { [ -n "$STAGE" ] || die "'$COMMAND' needs --stage (one of: $STAGES)"; }
+need_stage() { [ -n "$STAGE" ] || die "'$COMMAND' needs --stage (one of: $STAGES, feature-<name>)"; }
 
 cd "$ROOT"
 
@@ -202,6 +218,22 @@ derive_key_hashes() {
   eval "$(node "$ROOT/scripts/api-key-hashes.js")"
 }
 
+# What names this build in the artifact store: the commit, marked -dirty when tracked files differ
+# from it (a developer's package; never promoted to staging or prod).
+commit_label() {
+  local sha; sha="$(git -C "$ROOT" rev-parse HEAD)"
+  if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]; then echo "$sha-dirty"; else echo "$sha"; fi
+}
+
+# A project's directory name in the artifact store: the shared stack is "shared".
+artifact_name() { if [ "$1" = . ]; then echo shared; else basename "$1"; fi; }
+
+release() { node "$ROOT/scripts/release-cli.js" "$@"; }
+
+# Packages build beside a running local cloud's bundles (.esbuild), not in them: a package cleans
+# its work folder when done (services/common.yml).
+package_beside_local_cloud() { export YUBL_ESBUILD_WORK_FOLDER=.esbuild-package; }
+
 print_zip_sizes() {
   local dir="$1/.serverless"
   for zip in "$dir"/*.zip; do
@@ -278,11 +310,49 @@ case "$COMMAND" in
     ;;
 
   package)
-    need_stage; ensure_deps; derive_key_hashes
+    need_stage; ensure_deps; derive_key_hashes; package_beside_local_cloud
+    commit="$(commit_label)"
     for project in $(projects); do
       say "packaging $project for $STAGE"
       sls "$project" package --stage "$STAGE"
       print_zip_sizes "$project"
+      dir="$ARTIFACT_STORE/$commit/$(artifact_name "$project")"
+      release record --package-dir "$project/.serverless" --dir "$dir" --commit "$commit" --project "$project" --stage "$STAGE"
+      if [ -n "$ARTIFACT_BUCKET" ] && [ "$STAGE" != local ]; then
+        say "storing the artifact in s3://$ARTIFACT_BUCKET/$commit/$(artifact_name "$project")/ (profile $NONPROD_PROFILE)"
+        AWS_PROFILE="$NONPROD_PROFILE" release upload --dir "$dir" --bucket "$ARTIFACT_BUCKET" --key "$commit/$(artifact_name "$project")"
+      fi
+    done
+    ;;
+
+  promote)
+    # The zips of one build, verified against their manifest, deployed to a stage whose templates
+    # are packaged now from the same sources (scripts/serverless-release/README.md).
+    need_stage; ensure_deps
+    [ "$STAGE" != local ] || die "the local cloud runs the sources: ./build.sh deploy --stage local"
+    here="$(commit_label)"; commit="${ARTIFACT:-$here}"
+    [ "$commit" = "$here" ] || die "the artifact is $commit, the sources here are $here: a promote packages the stage's templates from the artifact's own sources (check out $commit)"
+    if [ -z "$DRY_RUN" ]; then
+      case "$STAGE:$commit" in staging:*-dirty|prod:*-dirty) die "refusing to promote a build of uncommitted changes ($commit) to $STAGE" ;; esac
+    fi
+    derive_key_hashes; package_beside_local_cloud
+    for project in $(projects); do
+      dir="$ARTIFACT_STORE/$commit/$(artifact_name "$project")"
+      if [ ! -f "$dir/manifest.json" ] && [ -n "$ARTIFACT_BUCKET" ]; then
+        say "fetching the artifact from s3://$ARTIFACT_BUCKET/$commit/$(artifact_name "$project")/ (profile $NONPROD_PROFILE)"
+        AWS_PROFILE="$NONPROD_PROFILE" release download --bucket "$ARTIFACT_BUCKET" --key "$commit/$(artifact_name "$project")" --dir "$dir"
+      fi
+      release verify --dir "$dir" || die "not promoting $project to $STAGE"
+      if [ -n "$DRY_RUN" ]; then
+        out="$ROOT/.local/promote/$STAGE/$(artifact_name "$project")"
+        say "would deploy $project to $STAGE (profile $(aws_profile)) from artifact $commit; packaged in ${out#"$ROOT/"}:"
+        YUBL_RELEASE_ARTIFACT="$dir" sls "$project" package --stage "$STAGE" --package "$out" >/dev/null
+        release planned --dir "$dir" --package-dir "$out" || die "not promoting $project to $STAGE"
+      else
+        # The one step that needs AWS: the framework deploys the stage's templates with the pinned zips.
+        say "promoting $project to $STAGE (profile $(aws_profile)) from artifact $commit"
+        YUBL_RELEASE_ARTIFACT="$dir" sls "$project" deploy --stage "$STAGE" --aws-profile "$(aws_profile)"
+      fi
     done
     ;;
 
@@ -292,7 +362,7 @@ case "$COMMAND" in
       [ -z "$SERVICE" ] || die "--stage local runs every project together; leave out --service"
       exec node "$ROOT/scripts/local-cloud/bin/local-cloud.js" up ${DETACH:+--detach}
     fi
-    derive_key_hashes
+    derive_key_hashes; package_beside_local_cloud
     for project in $(projects); do
       say "deploying $project to $STAGE (profile $(aws_profile))"
       sls "$project" deploy --stage "$STAGE" --aws-profile "$(aws_profile)"
@@ -309,7 +379,7 @@ case "$COMMAND" in
     done
     ;;
 
-  logs|metrics)
+  logs|metrics|redrive)
     need_stage; ensure_deps
     [ "$STAGE" = local ] || export AWS_PROFILE="$(aws_profile)"
     verb="$COMMAND"
@@ -347,6 +417,6 @@ case "$COMMAND" in
     ;;
 
   *)
-    die "unknown command '$COMMAND' (install, lint, test, package, deploy, remove, logs, metrics, config, stop, bench; ./build.sh --help)"
+    die "unknown command '$COMMAND' (install, lint, test, package, promote, deploy, remove, logs, metrics, redrive, config, stop, bench; ./build.sh --help)"
     ;;
 esac

@@ -6,7 +6,7 @@ import type { Config } from 'jest';
 const transform: Config['transform'] = { '^.+\\.(t|j)s$': ['@swc/jest', {}] };
 // .stryker-tmp: the sandboxes of a mutation run (`./build.sh test mutation`), copies of the repo;
 // rooted, because inside a sandbox the sandbox is the root.
-const ignored = ['/node_modules/', '/\\.esbuild/', '/\\.serverless/', '<rootDir>/\\.stryker-tmp/'];
+const ignored = ['/node_modules/', '/\\.esbuild(-package)?/', '/\\.serverless/', '<rootDir>/\\.stryker-tmp/'];
 
 const level = (name: string, timeout: number): NonNullable<Config['projects']>[number] => ({
   displayName: name,
@@ -16,7 +16,7 @@ const level = (name: string, timeout: number): NonNullable<Config['projects']>[n
   testPathIgnorePatterns: ignored,
   // middy and jose ship ES modules only: let swc turn them into CommonJS like our own sources.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
-  modulePathIgnorePatterns: ['/\\.esbuild/', '/\\.serverless/', '<rootDir>/\\.stryker-tmp/'],
+  modulePathIgnorePatterns: ['/\\.esbuild(-package)?/', '/\\.serverless/', '<rootDir>/\\.stryker-tmp/'],
   setupFilesAfterEnv: ['<rootDir>/libs/test-harness/src/jest-setup.ts'],
   slowTestThreshold: timeout / 4000,
 });

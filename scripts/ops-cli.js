@@ -6,6 +6,7 @@
 //   logs    --stage S --service X [--function F] [--since 15m] [--follow] [--json]
 //   replay  --stage S                                   re-ships ship-logs' dead letters
 //   metrics --stage S [--name N] [--since 15m] [--json] per minute, per dimensions
+//   redrive --stage S --queue NAME [--json]            re-delivers a failure queue's records (scripts/redrive.js)
 // Lines come from the central store (OpenSearch: the local cloud's stand-in, or the stage's
 // domain signed with the operator's profile), metrics from CloudWatch. A person reads the default
 // output at 2 a.m.: time, function, level, message and a few fields; --json prints one document a line.
@@ -37,6 +38,7 @@ const { values, positionals } = parseArgs({
     follow: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     name: { type: 'string' },
+    queue: { type: 'string' },
   },
 });
 const [command] = positionals;
@@ -231,5 +233,29 @@ async function metrics() {
   }
 }
 
-const commands = { logs, replay, metrics };
-(commands[command] ?? (() => fail(`unknown command '${command ?? ''}' (logs, replay, metrics)`)))().catch((error) => fail(error.message));
+// ---- redrive ---------------------------------------------------------------------------------------
+
+async function redrive() {
+  const { SQSClient } = require('@aws-sdk/client-sqs');
+  const { LambdaClient } = require('@aws-sdk/client-lambda');
+  const { KinesisClient } = require('@aws-sdk/client-kinesis');
+  const { NodeHttpHandler } = require('@smithy/node-http-handler');
+  const { redrive: redriveQueue } = require('./redrive');
+  const queueName = values.queue ?? fail('redrive needs --queue NAME (a failure queue, e.g. feed-add-failures-<stage>)');
+  const sqs = new SQSClient(clientSettings('sqs'));
+  // A redelivery waits for the function's answer: as long as the longest function may run.
+  const lambda = new LambdaClient({ ...clientSettings('lambda'), requestHandler: new NodeHttpHandler({ requestTimeout: 900_000 }) });
+  // HTTP/1.1, which Kinesis serves for these calls (and the only protocol kinesalite speaks).
+  const kinesis = new KinesisClient({ ...clientSettings('kinesis'), requestHandler: new NodeHttpHandler() });
+  const region = stage === 'local' ? localCloud().region : await sqs.config.region();
+  const counts = await redriveQueue({ sqs, lambda, kinesis, queueName, region, log: (line) => process.stderr.write(`ops: ${line}\n`) });
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(counts)}\n`
+      : `${queueName}: redelivered ${counts.redelivered} (${counts.async} asynchronous events, ${counts.kinesisBatches} Kinesis batches of ${counts.kinesisRecords} records); left in the queue ${counts.left} (failed again ${counts.failed}, records gone from the stream ${counts.recordsGone}, not Lambda records ${counts.unrecognised})\n`,
+  );
+  if (counts.left > 0) process.exitCode = 1;
+}
+
+const commands = { logs, replay, metrics, redrive };
+(commands[command] ?? (() => fail(`unknown command '${command ?? ''}' (logs, replay, metrics, redrive)`)))().catch((error) => fail(error.message));

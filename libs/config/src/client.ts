@@ -1,6 +1,7 @@
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { log } from '@yubl/logger';
 import { ConfigServiceProvider, type ConfigEntry } from './provider';
+import { sdkClientOptions } from '@yubl/aws';
 
 export interface ConfigClientOptions {
   /** the values this function needs, as service/key (e.g. auth/jwt-secret): fetched at once */
@@ -41,7 +42,8 @@ interface Loaded {
 }
 
 /**
- * Config for a function, built on Powertools Parameters (ConfigServiceProvider) with what it lacks:
+ * Config for a function, read from the config service (ConfigServiceProvider), with a cache of its own
+ * (README.md says why not Powertools' BaseProvider):
  * - the values are fetched as soon as the client is made, during the init phase;
  * - a secret is decrypted with KMS once per version, under the context {service, key};
  * - a refresh runs in the background every refreshSeconds with jitter, on a timer that never keeps
@@ -71,7 +73,7 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
   const lastReload = new Map<string, number>();
 
   async function decrypt(entry: ConfigEntry): Promise<string> {
-    kms ??= new KMSClient({});
+    kms ??= new KMSClient(sdkClientOptions());
     try {
       const { Plaintext } = await kms.send(
         new DecryptCommand({ CiphertextBlob: Buffer.from(entry.value, 'base64'), EncryptionContext: { service: entry.service, key: entry.key } }),
@@ -84,7 +86,7 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
 
   async function load(name: string): Promise<void> {
     try {
-      const entry = (await provider.get(name, { forceFetch: true, maxAge: refreshSeconds })) as ConfigEntry;
+      const entry = await provider.get(name);
       const previous = loaded.get(name);
       if (previous && previous.version === entry.version) {
         previous.loadedAt = Date.now();

@@ -1,4 +1,4 @@
-import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
+import { HTTP_CALL_TIMEOUT_MS } from '@yubl/aws';
 import { correlatedFetch } from '@yubl/correlation';
 
 /** An entry as the config service answers it (docs/api.md). */
@@ -22,32 +22,22 @@ export class ConfigServiceError extends Error {
 }
 
 /**
- * The config service as a Powertools Parameters provider: `get('auth/jwt-secret')` fetches one
- * entry over HTTP with the read API key (BaseProvider adds its cache and error wrapping);
- * `getMultiple('auth')` every entry of a service.
+ * The config service's read API: `get('auth/jwt-secret')` fetches one entry over HTTP with the read
+ * API key, every call a fetch. The cache is the config client's (client.ts; README.md says why it
+ * is not Powertools' BaseProvider).
  */
-export class ConfigServiceProvider extends BaseProvider {
+export class ConfigServiceProvider {
   constructor(
     private readonly baseUrl: string,
     private readonly apiKey: string,
-    private readonly timeoutMs = 2_000,
-  ) {
-    super({});
-  }
+    private readonly timeoutMs = HTTP_CALL_TIMEOUT_MS,
+  ) {}
 
-  private async request(path: string): Promise<unknown> {
+  async get(name: string): Promise<ConfigEntry> {
+    const [service, ...key] = name.split('/');
+    const path = `/config/${encodeURIComponent(service!)}/${encodeURIComponent(key.join('/'))}`;
     const response = await correlatedFetch(`${this.baseUrl}${path}`, { headers: { 'x-api-key': this.apiKey }, timeoutMs: this.timeoutMs });
     if (!response.ok) throw new ConfigServiceError(`the config service answered ${response.status} for ${path}`, response.status);
-    return response.json();
-  }
-
-  protected async _get(name: string): Promise<ConfigEntry> {
-    const [service, ...key] = name.split('/');
-    return (await this.request(`/config/${encodeURIComponent(service!)}/${encodeURIComponent(key.join('/'))}`)) as ConfigEntry;
-  }
-
-  protected async _getMultiple(service: string): Promise<Record<string, ConfigEntry>> {
-    const { items } = (await this.request(`/config/${encodeURIComponent(service)}`)) as { items: ConfigEntry[] };
-    return Object.fromEntries(items.map((entry) => [entry.key, entry]));
+    return (await response.json()) as ConfigEntry;
   }
 }

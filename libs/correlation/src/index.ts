@@ -7,5 +7,8 @@ export { fromKinesisRecord, decodeKinesisData, type DecodedRecord } from './capt
 export { fromSnsRecord } from './capture/sns';
 export { fromDirectInvocation } from './capture/direct';
 export { outgoingContext, CallChainTooLongError } from './forward/outgoing';
+export { CALL_CHAIN_PROOF, proveChain, isProvenChain } from './chain-proof';
 export { correlatedFetch, type CorrelatedRequestInit } from './forward/http-client';
-export { forwardCorrelation } from './forward/sdk-middleware';
+export { forwardCorrelation, withAttributes } from './forward/sdk-middleware';
+export { MessageAttributesFullError } from './forward/message-attributes-full-error';
+export { fromHeaderValue, toHeaderValue } from './header-value';

@@ -4,6 +4,8 @@ export interface CorrelationSettings {
   debugSampleRate: number;
   /** the longest call chain allowed before an outgoing call is refused */
   maxCallChainLength: number;
+  /** the stage's key for `call-chain-proof` (CALL_CHAIN_KEY): without one, no HTTP request's call-chain-length is trusted */
+  callChainKey?: string;
 }
 
 const rate = (value: string | undefined, fallback: number) => {
@@ -16,8 +18,9 @@ const positiveInteger = (value: string | undefined, fallback: number) => {
   return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
 };
 
-/** DEBUG_LOG_SAMPLE_RATE (default 0.01) and MAX_CALL_CHAIN_LENGTH (default 10). */
+/** DEBUG_LOG_SAMPLE_RATE (default 0.01), MAX_CALL_CHAIN_LENGTH (default 10) and CALL_CHAIN_KEY (none). */
 export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): CorrelationSettings => ({
   debugSampleRate: rate(env.DEBUG_LOG_SAMPLE_RATE, 0.01),
   maxCallChainLength: positiveInteger(env.MAX_CALL_CHAIN_LENGTH, 10),
+  callChainKey: env.CALL_CHAIN_KEY || undefined,
 });

@@ -67,3 +67,15 @@ export class TooManyRequestsError extends HttpError {
     super(429, 'TooManyRequests', message);
   }
 }
+
+/**
+ * Something this request needs did not answer in time, or refused (a timeout, a connection refused,
+ * throttling, a peer's 5xx): nothing is wrong with the request, and a retry may succeed (docs/api.md).
+ */
+export const SERVICE_UNAVAILABLE = 'A service this request needs is not answering; try again shortly';
+export class ServiceUnavailableError extends HttpError {
+  constructor(message = SERVICE_UNAVAILABLE, options?: { cause?: unknown }) {
+    super(503, 'ServiceUnavailable', message);
+    if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
+  }
+}

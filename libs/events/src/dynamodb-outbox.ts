@@ -3,10 +3,10 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { DeleteCommand, DynamoDBDocumentClient, paginateScan, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { outgoingContext } from '@yubl/correlation';
 import { log } from '@yubl/logger';
 import { outboxItem, publishInOrder, relayItems, type Announcement, type OutboxItem, type OutboxPorts, type QueueOutcome } from './outbox';
+import { PUBLISH_AFTER_COMMIT_MS, sdkClientOptions } from '@yubl/aws';
 
 /** One write of a transaction, as lib-dynamodb takes it (Put, Update, Delete or ConditionCheck). */
 export type TransactWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -16,7 +16,7 @@ export interface OutboxOptions {
   table: string;
   dynamodb?: DynamoDBDocumentClient;
   kinesis?: KinesisClient;
-  /** how long a request may spend publishing after its commit (default 1 s): past it the relay publishes */
+  /** how long a request may spend publishing after its commit (default @yubl/aws PUBLISH_AFTER_COMMIT_MS): past it the relay publishes */
   publishTimeoutMs?: number;
   /** the relay leaves items younger than this alone (default 6 s, a producer's timeout): their request may still publish them */
   relayMinAgeMs?: number;
@@ -25,12 +25,11 @@ export interface OutboxOptions {
 }
 
 /**
- * HTTP/1.1 (kinesalite speaks nothing else). A request timeout that ends the call: @smithy's
- * handler only warns on `requestTimeout` unless `throwOnRequestTimeout` is set. No
- * forwardCorrelation: an outbox record already holds the ids of the request that committed it.
+ * The publish after a commit gets one attempt of at most its own timeout (@yubl/aws: a timeout that
+ * ends the call); the relay tries again. No forwardCorrelation: an outbox record already holds the
+ * ids of the request that committed it.
  */
-const outboxKinesisClient = (timeoutMs: number) =>
-  new KinesisClient({ requestHandler: new NodeHttpHandler({ connectionTimeout: Math.min(500, timeoutMs), requestTimeout: timeoutMs, throwOnRequestTimeout: true }) });
+const outboxKinesisClient = (timeoutMs: number) => new KinesisClient(sdkClientOptions({ requestTimeoutMs: timeoutMs, maxAttempts: 1 }));
 
 /** The write positions whose condition failed, when `error` is a transaction cancelled by conditions; else undefined. */
 export function failedConditions(error: unknown): number[] | undefined {
@@ -45,7 +44,7 @@ function logOutcome(outcome: QueueOutcome, left: string) {
   for (const { item, error } of outcome.notRemoved) log.warn('event published but still in the outbox: the relay publishes it again', { eventId: item.id, error: String(error) });
 }
 
-export function dynamoDbOutbox({ table, dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({})), publishTimeoutMs = 1_000, kinesis = outboxKinesisClient(publishTimeoutMs), relayMinAgeMs = 6_000, relayRunMs = 20_000 }: OutboxOptions) {
+export function dynamoDbOutbox({ table, dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions())), publishTimeoutMs = PUBLISH_AFTER_COMMIT_MS, kinesis = outboxKinesisClient(publishTimeoutMs), relayMinAgeMs = 6_000, relayRunMs = 20_000 }: OutboxOptions) {
   const ports: OutboxPorts = {
     async publish(item, signal) {
       await kinesis.send(new PutRecordCommand({ StreamName: item.stream, PartitionKey: item.partitionKey, Data: Buffer.from(item.record) }), { abortSignal: signal });

@@ -93,7 +93,7 @@ export async function startLocalCloud({ projects, portOffset, name }: { projects
   const stateDir = join(repoRoot, '.local', name);
   const args = ['--port-base', String(portBase), '--state-dir', stateDir, ...projects.flatMap((project) => ['--project', resolve(repoRoot, project)])];
   await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);
-  await run(process.execPath, [cli, 'up', '--detach', ...args], { timeout: 180_000 });
+  await run(process.execPath, [cli, 'up', '--detach', ...args], { timeout: 310_000 }); // past the CLI's own 5 minutes
   return {
     cloud: runningCloud(stateDir),
     stateDir,

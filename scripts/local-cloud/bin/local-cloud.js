@@ -3,6 +3,7 @@
 
 // The local cloud's command line, called by ./build.sh:
 //   local-cloud up [--detach] [--stage local] [--port-base 3000] [--state-dir .local] [--project DIR]...
+//                  [--async-retry-delay-ms 1000]   (the first retry of a failed asynchronous invocation; the second waits double)
 //   local-cloud stop [--state-dir .local]
 //   local-cloud status [--state-dir .local]
 
@@ -23,6 +24,7 @@ const { values, positionals } = parseArgs({
     'port-base': { type: 'string', default: process.env.LOCAL_CLOUD_PORT_BASE ?? '3000' },
     'state-dir': { type: 'string', default: process.env.LOCAL_CLOUD_STATE_DIR ?? path.join(root, '.local') },
     project: { type: 'string', multiple: true },
+    'async-retry-delay-ms': { type: 'string', default: process.env.LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS },
   },
 });
 const command = positionals[0];
@@ -52,6 +54,7 @@ async function up() {
     portBase: Number(values['port-base']),
     stateDir,
     projects: projectsFromOptions(),
+    ...(values['async-retry-delay-ms'] ? { asyncRetryDelayMs: Number(values['async-retry-delay-ms']) } : {}),
   }).catch((error) => fail(error.message));
   const shutdown = async (signal) => {
     process.stdout.write(`[local-cloud] ${signal}: stopping\n`);

@@ -10,6 +10,7 @@ const path = require('node:path');
 const { keyHashes } = require('../../api-key-hashes');
 const { createClients } = require('./aws-clients');
 const { spawnNode, killGroup, alive } = require('./children');
+const { answersHttp, createSupervisor } = require('./supervisor');
 const { createCloudWatchLogs } = require('./emulators/cloudwatch-logs');
 const { createEventBridge } = require('./event-sources/eventbridge');
 const { createLogSubscriptions } = require('./event-sources/cloudwatch-logs');
@@ -19,15 +20,15 @@ const { createKms } = require('./emulators/kms');
 const { createOpenSearch } = require('./emulators/opensearch');
 const { createSns } = require('./emulators/sns');
 const { createSqs } = require('./emulators/sqs');
-const { createLambdaInvoker } = require('./lambda-invoker');
+const { ASYNC_RETRY_DELAY_MS, createLambdaInvoker } = require('./lambda-invoker');
 const { createGateway, createLambdaRouter } = require('./gateway');
 const { render } = require('./intrinsics');
 const { kinesisMappingFrom, startKinesisMapping } = require('./event-sources/kinesis');
 const { startOffline, waitForPorts } = require('./offline');
 const { portsFor } = require('./ports');
 const { discoverProjects, resolveConfig, routesOf } = require('./projects');
-const { createRegistry, createResources } = require('./resources');
-const { writeSeeds } = require('./seeds');
+const { createRegistry, createResources, recreateResources } = require('./resources');
+const { rewriteSeeds, writeSeeds } = require('./seeds');
 const { createSnsDelivery } = require('./event-sources/sns');
 const { StartTimings } = require('./start-timings');
 
@@ -73,8 +74,11 @@ function renderedEnvironment(config, renderHere) {
  */
 function generateApiKeys(projects) {
   const keys = {};
-  for (const project of projects) {
-    const text = fs.readFileSync(path.join(project.dir, 'serverless.yml'), 'utf8');
+  // A project's serverless.yml and what it shares with the others (services/common.yml).
+  const files = new Set(projects.flatMap((project) => [path.join(project.dir, 'serverless.yml'), path.join(project.dir, '..', 'common.yml')]));
+  for (const file of files) {
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, 'utf8');
     for (const [, name] of text.matchAll(/\$\{env:(API_KEY_[A-Z0-9_]+?)(?:_SHA256)?[,}]/g)) {
       keys[name] ??= crypto.randomBytes(24).toString('base64url');
     }
@@ -115,7 +119,7 @@ async function startCloud({
   stateDir,
   projects = discoverProjects(),
   write = (line) => process.stdout.write(`${line}\n`),
-  asyncRetryDelayMs = 200,
+  asyncRetryDelayMs = Number(process.env.LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS || ASYNC_RETRY_DELAY_MS),
 } = {}) {
   const timings = new StartTimings();
   const log = (line) => write(`[local-cloud] ${line}`);
@@ -130,17 +134,35 @@ async function startCloud({
   }
 
   const parts = new Map();
-  const children = [];
   const stoppers = []; // run in reverse order on stop
   let status = 'starting';
-  const health = () => ({ status, stage, parts: Object.fromEntries(parts) });
-  const writeState = (extra = {}) =>
-    fs.writeFileSync(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: children.map((c) => c.pid), ...extra }, null, 2));
+  // The child processes, kept running: each restarted when it exits (src/supervisor.js); the state
+  // file lists their pids as they change.
+  const supervisor = createSupervisor({ log, onChange: () => status !== 'stopping' && writeState() });
+  const writeState = () => fs.writeFileSync(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: supervisor.pids() }, null, 2));
+  const inProcess = new Map(); // part -> the port of its server in this process
+  /**
+   * Each part's liveness as probed now (a child's process and ports, a server's port), and what a
+   * restart of each child recovers and loses. `ready` only while every part answers.
+   */
+  async function health() {
+    const now = new Map(parts);
+    await Promise.all(
+      [...parts.keys()].map(async (name) => {
+        if (parts.get(name) !== 'ready') return; // still starting
+        if (supervisor.has(name)) now.set(name, await supervisor.probe(name));
+        else if (inProcess.has(name)) now.set(name, (await answersHttp(inProcess.get(name))) ? 'ready' : 'not answering');
+      }),
+    );
+    const allReady = [...now.values()].every((state) => state === 'ready');
+    return { status: status === 'ready' && !allReady ? 'degraded' : status, stage, parts: Object.fromEntries(now), processes: supervisor.details() };
+  }
 
   let stopping;
   async function stop() {
     stopping ??= (async () => {
       status = 'stopping';
+      supervisor.stopAll();
       for (const stopper of stoppers.reverse()) {
         try {
           await stopper();
@@ -186,6 +208,11 @@ async function startCloud({
     // Services reach each other through the gateway, as through the API's custom domain on AWS:
     // a serverless.yml reads it as ${env:API_BASE_URL, <the stage's domain>}.
     const serviceEnv = { API_BASE_URL: baseUrl, OPENSEARCH_URL: opensearchUrl };
+    const clients = createClients({ region, endpoints });
+    const registry = createRegistry({ region, accountId: ACCOUNT_ID });
+    const mappings = []; // every function's Kinesis mappings
+    let pollers = []; // their pollers, started again on a restarted Kinesis
+    let seeds = []; // the seeds as written, written again on a restarted DynamoDB
 
     // 1. The gateway first, so /health can say what is still starting.
     const functionsByName = new Map();
@@ -194,15 +221,51 @@ async function startCloud({
     await listen(gateway.server, ports.gateway);
     stoppers.push(() => closeServer(gateway.server));
 
-    // 2. Emulators.
+    // 2. Emulators. In memory: a restarted one has lost every record or item, and gets its
+    // streams or tables again (the same names), the pollers or seeds that depend on them with them.
+    const startEmulator = (kind) => () => {
+      const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env: process.env, write });
+      return {
+        pid: emulator.child.pid,
+        exited: emulator.exited,
+        get running() {
+          return emulator.running;
+        },
+        stop: () => emulator.stop(),
+        ready: () => waitForPorts(`the ${kind} emulator`, emulator, [ports[kind]], 30_000),
+      };
+    };
     const emulatorsDone = timings.begin('emulators');
+    const emulatorsReady = Promise.all([
+      supervisor.keep('kinesis', {
+        start: startEmulator('kinesis'),
+        ports: [ports.kinesis],
+        recover: async () => {
+          await recreateResources(['AWS::Kinesis::Stream'], { clients, registry, region, accountId: ACCOUNT_ID });
+          // The new streams' sequence numbers are not the old ones: every poller starts again at
+          // the new stream's start (everything on it is new), the old ones left to end.
+          const old = pollers;
+          pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping: { ...mapping, startingPosition: 'TRIM_HORIZON' }, invoker, log }));
+          for (const poller of old) poller.stop();
+        },
+        recovers: 'its streams (the same names and shard counts, empty); every Kinesis mapping reads the new streams from their start',
+        loses: 'every record on its streams, read or not: an event published and not yet delivered is gone (an event still in an outbox is published by its relay)',
+      }),
+      supervisor.keep('dynamodb', {
+        start: startEmulator('dynamodb'),
+        ports: [ports.dynamodb],
+        recover: async () => {
+          await recreateResources(['AWS::DynamoDB::Table'], { clients, registry, region, accountId: ACCOUNT_ID });
+          await rewriteSeeds(seeds, log);
+        },
+        recovers: 'its tables (the same names, keys and indexes, empty) and the seeded config values (the same values, so tokens stay good)',
+        loses: 'every item: users, relationships, yubls, feeds, outboxes, idempotency keys, config entries other than the seeds',
+      }),
+    ]);
     for (const kind of ['kinesis', 'dynamodb']) {
       parts.set(kind, 'starting');
-      const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env: process.env, write });
-      children.push({ pid: emulator.child.pid });
-      stoppers.push(() => emulator.stop());
+      stoppers.push(() => supervisor.stop(kind));
     }
-    writeState();
     const sqs = createSqs({ region, accountId: ACCOUNT_ID, endpoint: () => endpoints.sqs });
     const kms = createKms({ region, accountId: ACCOUNT_ID });
     // sns is created just below, with the invoker its deliveries use
@@ -229,15 +292,21 @@ async function startCloud({
     const awsEndpoint = createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log });
     await listen(awsEndpoint, ports.aws);
     stoppers.push(() => closeServer(awsEndpoint));
-    for (const kind of ['kms', 'sns', 'sqs', 'logs', 'eventbridge', 'cloudwatch']) parts.set(kind, 'ready');
+    for (const kind of ['kms', 'sns', 'sqs', 'logs', 'eventbridge', 'cloudwatch']) {
+      parts.set(kind, 'ready');
+      inProcess.set(kind, ports.aws);
+    }
     const opensearch = createOpenSearch({ log });
     await listen(opensearch, ports.opensearch);
     stoppers.push(() => closeServer(opensearch));
     parts.set('opensearch', 'ready');
+    inProcess.set('opensearch', ports.opensearch);
     const lambdaRouter = createLambdaRouter({ functionsByName, invoker, log });
     await listen(lambdaRouter, ports.lambda);
     stoppers.push(() => closeServer(lambdaRouter));
-    await waitForPorts('the Kinesis and DynamoDB emulators', { running: true }, [ports.kinesis, ports.dynamodb], 30_000);
+    parts.set('lambda', 'ready');
+    inProcess.set('lambda', ports.lambda);
+    await emulatorsReady;
     parts.set('kinesis', 'ready');
     parts.set('dynamodb', 'ready');
     emulatorsDone();
@@ -252,8 +321,6 @@ async function startCloud({
     const configs = resolved.map(({ config }) => config);
     const cachedPrints = projects.filter((_, index) => resolved[index].cached).map((project) => project.name);
     log(`serverless print: ${cachedPrints.length} of ${projects.length} from the cache${cachedPrints.length > 0 ? ` (${cachedPrints.join(', ')})` : ''}`);
-    const clients = createClients({ region, endpoints });
-    const registry = createRegistry({ region, accountId: ACCOUNT_ID });
     const resourcesDone = timings.begin('resources');
     for (const [index, project] of projects.entries()) {
       const skipped = await createResources(project, configs[index], { clients, registry, region, accountId: ACCOUNT_ID });
@@ -266,7 +333,6 @@ async function startCloud({
     // 4. Functions, their SNS subscriptions and their Kinesis mappings.
     const functionsByKey = new Map();
     const ruleSources = [];
-    const mappings = [];
     const services = [];
     let serviceIndex = 0;
     for (const [index, project] of projects.entries()) {
@@ -284,6 +350,7 @@ async function startCloud({
           lambdaPort: servicePorts.lambda,
           timeoutSeconds: definition.timeout ?? config.provider.timeout ?? 6,
           maximumRetryAttempts: definition.maximumRetryAttempts ?? 2,
+          maximumEventAge: definition.maximumEventAge,
           reservedConcurrency: definition.reservedConcurrency,
           onFailure: onFailure ? renderHere(typeof onFailure === 'string' ? onFailure : onFailure.arn) : undefined,
         };
@@ -313,33 +380,33 @@ async function startCloud({
       services.push({ project, ports: servicePorts, routes: routesOf(config), functionEnv: renderedEnvironment(config, renderHere) });
     }
 
-    // 5. One serverless-offline per service.
-    const offlines = services.map(({ project, ports: servicePorts, functionEnv, routes }) => {
+    // 5. One serverless-offline per service, restarted when it exits (a function's invocations in
+    // flight fail; asynchronous ones and Kinesis batches are retried as Lambda retries them).
+    await Promise.all(services.map(async ({ project, ports: servicePorts, functionEnv, routes }) => {
       const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
       // Every line a function writes lands in its log group, a stream per worker, as on Lambda.
       const functionLine = (functionKey, stream, line) => {
         const fn = functionsByKey.get(`${project.name}/${functionKey}`);
         if (fn) logs.writeFunctionLine(fn.name, stream, line);
       };
+      const name = `service:${project.name}`;
+      stoppers.push(() => supervisor.stop(name));
       const offlineDone = timings.begin(`offline:${project.name}`);
-      const offline = startOffline({ project, stage, region, ports: servicePorts, env, write, functionLine, serving: routes.length > 0 });
-      children.push({ pid: offline.pid });
-      stoppers.push(() => offline.stop());
-      return { ...offline, ready: () => offline.ready().finally(offlineDone) };
-    });
-    writeState();
-    await Promise.all(
-      services.map(async ({ project, ports: servicePorts, routes }, i) => {
-        await offlines[i].ready();
-        gateway.addRoutes(project.name, servicePorts.http, routes);
-        parts.set(`service:${project.name}`, 'ready');
-      }),
-    );
+      await supervisor.keep(name, {
+        start: () => startOffline({ project, stage, region, ports: servicePorts, env, write, functionLine, serving: routes.length > 0 }),
+        ports: routes.length > 0 ? [servicePorts.http, servicePorts.lambda] : [servicePorts.lambda],
+        recovers: 'everything: its functions run again on the same ports (cold)',
+        loses: 'the invocations in flight when it stopped (asynchronous ones and Kinesis batches are retried, as Lambda retries them; a synchronous caller gets an error)',
+      });
+      offlineDone();
+      gateway.addRoutes(project.name, servicePorts.http, routes);
+      parts.set(name, 'ready');
+    }));
     for (const project of projects) if (!project.shared && !services.some((s) => s.project === project)) parts.set(`service:${project.name}`, 'ready');
 
     // 6. Event sources, once every function can be invoked.
     const eventSourcesDone = timings.begin('event-sources');
-    const pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, invoker, log }));
+    pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, invoker, log }));
     stoppers.push(() => Promise.all(pollers.map((poller) => poller.stop())));
     for (const { fn, events } of ruleSources) eventBridge.addFunction(fn, events);
     // Every function's log group, as a deploy creates them (the framework declares one each), so
@@ -352,7 +419,7 @@ async function startCloud({
 
     // 7. The values other services need (local-seeds.json), through the services' own APIs.
     parts.set('seeds', 'starting');
-    await timings.time('seeds', () => writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log }));
+    seeds = await timings.time('seeds', () => writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log }));
     parts.set('seeds', 'ready');
 
     const apiKeysByName = {};

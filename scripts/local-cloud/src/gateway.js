@@ -3,7 +3,7 @@
 // The one front door of the local cloud, like an API Gateway custom domain in front of every
 // service's API: a request goes to the service that declares its method and path (the most
 // specific declaration wins, literal segments before {params} before {proxy+}), unchanged.
-// GET /health answers 200 with the state of every part once all are ready, 503 before.
+// GET /health answers 200 with the state of every part, probed, while all are ready; 503 otherwise.
 
 const crypto = require('node:crypto');
 const http = require('node:http');
@@ -41,42 +41,76 @@ function gatewayError(request, response, answer) {
     } catch {
       // not JSON: keep the code as the message
     }
-    sendJson(response, answer.statusCode, { error: { code, message } }, { 'x-correlation-id': request.headers['x-correlation-id'] || crypto.randomUUID() });
+    sendJson(response, answer.statusCode, { error: { code, message } }, { 'x-correlation-id': correlationIdOf(request) });
   });
 }
+
+// The gateway's own answers carry the request's x-correlation-id as sent (already a header value:
+// docs/api.md "Correlation"), or a new one, as a function's answers do.
+const correlationIdOf = (request) => request.headers['x-correlation-id'] || crypto.randomUUID();
+
+// When the service behind a path cannot answer: its process is gone or refuses (502), or it took
+// longer than API Gateway's integration timeout (504). Both in the contract's error shape.
+const UPSTREAM_FAILURES = {
+  502: { code: 'BadGateway', message: 'The service behind this path is not answering' },
+  504: { code: 'GatewayTimeout', message: 'The service behind this path did not answer in time' },
+};
+const upstreamFailure = (request, response, status) => sendJson(response, status, { error: UPSTREAM_FAILURES[status] }, { 'x-correlation-id': correlationIdOf(request) });
+
+/** API Gateway's integration timeout (29 s); LOCAL_CLOUD_GATEWAY_TIMEOUT_MS sets another. */
+const integrationTimeoutMs = () => Number(process.env.LOCAL_CLOUD_GATEWAY_TIMEOUT_MS) || 29_000;
 
 // Connections to the services are kept open between requests, as API Gateway keeps its own.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function proxy(request, response, port, log, { gatewayErrors = false } = {}) {
+function proxy(request, response, port, log, { gatewayErrors = false, timeoutMs = integrationTimeoutMs() } = {}) {
+  let timedOut = false;
   const upstream = http.request(
     { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers, agent },
     (answer) => {
+      clearTimeout(timer);
       if (gatewayErrors && GATEWAY_ERRORS[answer.statusCode] && !answer.headers['x-correlation-id']) return gatewayError(request, response, answer);
+      // serverless-offline's own 502/504 (a function that crashed or ran out of time) say nothing in
+      // the contract's shape: the gateway answers them as API Gateway would, with an id.
+      if (gatewayErrors && UPSTREAM_FAILURES[answer.statusCode] && !answer.headers['x-correlation-id']) {
+        answer.resume();
+        return upstreamFailure(request, response, answer.statusCode);
+      }
       response.writeHead(answer.statusCode, answer.headers);
       answer.pipe(response);
     },
   );
+  // Until the answer's headers: a paused or hung service process is given up on, as API Gateway does.
+  const timer = Number.isFinite(timeoutMs)
+    ? setTimeout(() => {
+        timedOut = true;
+        upstream.destroy(new Error(`no answer within ${timeoutMs} ms`));
+      }, timeoutMs).unref()
+    : undefined;
   upstream.on('error', (error) => {
+    clearTimeout(timer);
     log(`gateway: ${request.method} ${request.url} -> :${port} failed: ${error.message}`);
-    if (!response.headersSent) sendJson(response, 502, { error: { code: 'BadGateway', message: 'The service behind this path is not answering' } });
+    if (!response.headersSent) upstreamFailure(request, response, timedOut ? 504 : 502);
     else response.destroy();
   });
   request.pipe(upstream);
 }
 
-function createGateway({ health, log }) {
+function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
   let routes = [];
 
   const server = http.createServer((request, response) => {
     const url = new URL(request.url, 'http://gateway');
     if (url.pathname === '/health' && request.method === 'GET') {
-      const state = health();
-      return sendJson(response, state.status === 'ready' ? 200 : 503, state);
+      // Probed on every request (src/supervisor.js): the answer takes up to a probe's timeout.
+      return void Promise.resolve(health()).then(
+        (state) => sendJson(response, state.status === 'ready' ? 200 : 503, state),
+        (error) => sendJson(response, 500, { status: 'unknown', error: error.message }),
+      );
     }
     const candidates = routes.filter((route) => route.regex.test(url.pathname));
     const route = candidates.filter((r) => r.method === request.method || r.method === 'ANY' || r.method === '*').sort((a, b) => b.score - a.score)[0];
-    if (route) return proxy(request, response, route.port, log, { gatewayErrors: true });
+    if (route) return proxy(request, response, route.port, log, { gatewayErrors: true, timeoutMs });
     if (candidates.length > 0) {
       return sendJson(response, 405, { error: { code: 'MethodNotAllowed', message: `${request.method} is not allowed on ${url.pathname}` } });
     }
@@ -123,7 +157,8 @@ function createLambdaRouter({ functionsByName, invoker, log }) {
       return;
     }
     request.url = `/2015-03-31/functions/${fn.name}/invocations`;
-    proxy(request, response, fn.lambdaPort, log);
+    // A synchronous invoke lasts as long as its function may run: no integration timeout here.
+    proxy(request, response, fn.lambdaPort, log, { timeoutMs: Infinity });
   });
 }
 

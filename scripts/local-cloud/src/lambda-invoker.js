@@ -23,6 +23,7 @@ const crypto = require('node:crypto');
  * @property {number} lambdaPort its serverless-offline's Lambda port
  * @property {number} timeoutSeconds
  * @property {number} maximumRetryAttempts asynchronous retries (0 to 2)
+ * @property {number} [maximumEventAge] seconds an asynchronous event is kept trying (6 hours by default)
  * @property {number} [reservedConcurrency]
  * @property {string} [onFailure] the ARN of its asynchronous on-failure destination
  */
@@ -50,6 +51,27 @@ const crypto = require('node:crypto');
  * @property {{ sendToArn(arn: string, body: string): unknown }} sqs
  * @property {{ publishToArn(arn: string, message: string): unknown }} sns
  */
+
+/**
+ * True when the invocation never reached the function: nothing listens on its port (its
+ * serverless-offline is down or restarting). Lambda treats not being able to run a function as its
+ * own error, not the function's: it retries without counting an attempt (see createLambdaInvoker
+ * and event-sources/kinesis.js). A process killed mid-invocation is the function's error (on AWS,
+ * Runtime.ExitError), and counts.
+ * @param {unknown} error
+ */
+const notInvoked = (error) => error instanceof Error && /** @type {{ code?: string } | undefined} */ (error.cause)?.code === 'ECONNREFUSED';
+
+// Lambda waits about a minute before the first retry of a failed asynchronous invocation, then two;
+// here one second, then two (1/60 of it: `LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS` or `local-cloud up
+// --async-retry-delay-ms` changes the first, the second is double), long enough for a crashed
+// service to be restarted inside the retries, short enough for tests.
+const ASYNC_RETRY_DELAY_MS = 1_000;
+// An event Lambda could not hand to the function (throttled, or no runtime there) goes back to the
+// queue and is tried again with a growing delay (AWS: up to 5 minutes), until maximumEventAge
+// (6 hours by default) has passed.
+const NOT_INVOKED_MAX_DELAY_MS = 5_000;
+const MAXIMUM_EVENT_AGE_SECONDS = 21_600;
 
 /** @param {unknown} error */
 const messageOf = (error) => (error instanceof Error ? error.message : String(error));
@@ -100,15 +122,16 @@ async function invokeSync(fn, event) {
  * @param {unknown} event
  * @param {InvokeResult} result
  * @param {number} invokeCount
+ * @param {string} [condition]
  */
-function asyncFailureRecord(fn, event, result, invokeCount) {
+function asyncFailureRecord(fn, event, result, invokeCount, condition = 'RetriesExhausted') {
   return {
     version: '1.0',
     timestamp: new Date().toISOString(),
     requestContext: {
       requestId: crypto.randomUUID(),
       functionArn: `${fn.arn}:$LATEST`,
-      condition: 'RetriesExhausted',
+      condition,
       approximateInvokeCount: invokeCount,
     },
     requestPayload: event,
@@ -119,13 +142,14 @@ function asyncFailureRecord(fn, event, result, invokeCount) {
 
 /**
  * The Lambda service of the local cloud. Asynchronous invocations get up to `maximumRetryAttempts`
- * retries (default 2) with growing delays (AWS waits about a minute, then two; locally
- * `retryDelayMs`, then double), then the function's on-failure destination.
+ * retries (default 2) of a function error after `retryDelayMs`, then double; an invocation that
+ * never reached the function is retried without counting until the event is `maximumEventAge`
+ * seconds old; then the function's on-failure destination.
  * @param {DestinationTargets & { log: (line: string) => void, retryDelayMs?: number, invoke?: typeof invokeSync }} options
  *   `invoke` replaces the HTTP call to serverless-offline (tests)
  * @returns {LambdaInvoker}
  */
-function createLambdaInvoker({ sqs, sns, log, retryDelayMs = 200, invoke = invokeSync }) {
+function createLambdaInvoker({ sqs, sns, log, retryDelayMs = ASYNC_RETRY_DELAY_MS, invoke = invokeSync }) {
   /** @type {Set<Promise<void>>} */
   const inFlight = new Set();
   let stopped = false;
@@ -175,28 +199,47 @@ function createLambdaInvoker({ sqs, sns, log, retryDelayMs = 200, invoke = invok
    * @param {unknown} event
    */
   async function deliver(fn, event) {
+    const wait = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const queuedAt = Date.now();
+    const maximumAgeMs = (fn.maximumEventAge ?? MAXIMUM_EVENT_AGE_SECONDS) * 1000;
     /** @type {InvokeResult | undefined} */
     let result;
-    for (let attempt = 0; attempt <= fn.maximumRetryAttempts; attempt += 1) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
+    let condition = 'RetriesExhausted';
+    let invokes = 0;
+    let notInvokedDelay = retryDelayMs;
+    for (let attempt = 0; attempt <= fn.maximumRetryAttempts; ) {
       if (stopped) return;
+      let reached = true;
       await slot(fn);
       try {
         result = await invoke(fn, event);
       } catch (error) {
+        reached = !notInvoked(error);
         result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: messageOf(error) } };
       } finally {
         release(fn);
       }
       if (result.ok) return;
+      if (!reached) {
+        if (Date.now() - queuedAt >= maximumAgeMs) {
+          condition = 'EventAgeExceeded';
+          break;
+        }
+        await wait(notInvokedDelay);
+        notInvokedDelay = Math.min(notInvokedDelay * 2, NOT_INVOKED_MAX_DELAY_MS);
+        continue;
+      }
+      invokes += 1;
       log(`${fn.key}: asynchronous invocation failed (attempt ${attempt + 1} of ${fn.maximumRetryAttempts + 1}): ${failureText(result)}`);
+      attempt += 1;
+      if (attempt <= fn.maximumRetryAttempts) await wait(retryDelayMs * 2 ** (attempt - 1));
     }
-    if (!result) return; // no attempt at all (a negative retry count is refused by the framework)
+    if (!result || stopped) return; // no attempt at all (a negative retry count is refused by the framework)
     if (fn.onFailure) {
-      await sendToDestination(fn.onFailure, asyncFailureRecord(fn, event, result, fn.maximumRetryAttempts + 1));
-      log(`${fn.key}: event sent to on-failure destination ${fn.onFailure}`);
+      await sendToDestination(fn.onFailure, asyncFailureRecord(fn, event, result, invokes, condition));
+      log(`${fn.key}: event sent to on-failure destination ${fn.onFailure} (${condition})`);
     } else {
-      log(`${fn.key}: event dropped after ${fn.maximumRetryAttempts + 1} attempts (no on-failure destination)`);
+      log(`${fn.key}: event dropped after ${invokes} attempts (${condition}; no on-failure destination)`);
     }
   }
 
@@ -219,4 +262,4 @@ function createLambdaInvoker({ sqs, sns, log, retryDelayMs = 200, invoke = invok
   };
 }
 
-module.exports = { createLambdaInvoker, invokeSync, failureText, messageOf };
+module.exports = { createLambdaInvoker, invokeSync, failureText, messageOf, notInvoked, ASYNC_RETRY_DELAY_MS };

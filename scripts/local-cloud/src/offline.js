@@ -59,6 +59,10 @@ function startOffline({ project, stage, region, ports, env, write, functionLine 
   const offline = spawnNode(label, args, { cwd: project.dir, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, write });
   return {
     pid: offline.child.pid,
+    exited: offline.exited,
+    get running() {
+      return offline.running;
+    },
     stop: () => offline.stop(),
     // A service with no HTTP events has no HTTP server to wait for (serverless-offline opens none).
     ready: (timeoutMs = 120_000) => waitForPorts(`${project.name}: serverless-offline`, offline, serving ? [ports.http, ports.lambda] : [ports.lambda], timeoutMs),

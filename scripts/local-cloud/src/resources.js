@@ -10,6 +10,7 @@ const { CreateAliasCommand, CreateKeyCommand } = require('@aws-sdk/client-kms');
 const { CreateTopicCommand, SubscribeCommand } = require('@aws-sdk/client-sns');
 const { CreateQueueCommand, GetQueueAttributesCommand } = require('@aws-sdk/client-sqs');
 const { render } = require('./intrinsics');
+const { shardCount } = require('./stream-capacity');
 
 // Resources are created in this order, so that a resource can refer to any created before it.
 const CREATORS = {
@@ -19,7 +20,7 @@ const CREATORS = {
   },
   'AWS::Kinesis::Stream': async ({ kinesis }, props, { region, accountId }) => {
     const name = props.Name;
-    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: props.ShardCount ?? 1 }));
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount(props) }));
     await waitFor(async () => {
       const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
       return StreamDescriptionSummary.StreamStatus === 'ACTIVE';
@@ -77,6 +78,7 @@ async function waitFor(check, what, timeoutMs = 10_000) {
 function createRegistry({ region, accountId }) {
   const exports = new Map();
   const stacks = new Map(); // project name -> Map(logicalId -> { type, ref, attributes })
+  const created = []; // { type, props } in creation order, to create again on an emulator that lost them
 
   function lookupFor(projectName, stackName) {
     const own = stacks.get(projectName) ?? new Map();
@@ -106,7 +108,7 @@ function createRegistry({ region, accountId }) {
     };
   }
 
-  return { exports, stacks, lookupFor };
+  return { exports, stacks, created, lookupFor };
 }
 
 /** Creates one project's resources and records its outputs' exports. Returns the names of skipped types. */
@@ -121,6 +123,7 @@ async function createResources(project, config, { clients, registry, region, acc
       const props = render(resource.Properties ?? {}, registry.lookupFor(project.name, stackName));
       const created = await CREATORS[type](clients, props, { region, accountId });
       own.set(logicalId, { type, ...created });
+      registry.created.push({ type, props });
     }
   }
   for (const [, resource] of resources) if (!CREATORS[resource.Type]) skipped.add(resource.Type);
@@ -137,4 +140,14 @@ async function createResources(project, config, { clients, registry, region, acc
   return [...skipped];
 }
 
-module.exports = { createRegistry, createResources, waitFor };
+/**
+ * Creates again, with the same properties, every resource of `types` created so far: for an
+ * emulator that was restarted empty (its streams or tables are gone; their names and ARNs are the same).
+ */
+async function recreateResources(types, { clients, registry, region, accountId }) {
+  for (const { type, props } of registry.created.filter((resource) => types.includes(resource.type))) {
+    await CREATORS[type](clients, props, { region, accountId });
+  }
+}
+
+module.exports = { createRegistry, createResources, recreateResources, waitFor };

@@ -14,7 +14,20 @@ const GENERATORS = {
   'random-base64url-48': () => crypto.randomBytes(48).toString('base64url'),
 };
 
+/** PUTs one seed through the config API as an operator would. */
+async function putSeed({ url, adminKey, body, label }, log) {
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-api-key': adminKey, 'x-correlation-id': `local-cloud-seed-${crypto.randomUUID()}` },
+    body,
+  });
+  if (!response.ok) throw new Error(`seeding ${label} failed: ${response.status} ${await response.text()}`);
+  log(`seeded ${label}`);
+}
+
+/** Writes every project's seeds; returns them as written, for `rewriteSeeds` after DynamoDB lost them. */
 async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log }) {
+  const written = [];
   for (const project of projects) {
     const file = path.join(project.dir, 'local-seeds.json');
     if (!fs.existsSync(file)) continue;
@@ -35,16 +48,25 @@ async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log }) {
         );
         value = Buffer.from(CiphertextBlob).toString('base64');
       }
-      const url = `${baseUrl}${api.path.replace('{service}', entry.service).replace('{key}', entry.key)}`;
-      const response = await fetch(url, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', 'x-api-key': adminKey, 'x-correlation-id': `local-cloud-seed-${crypto.randomUUID()}` },
+      const seed = {
+        url: `${baseUrl}${api.path.replace('{service}', entry.service).replace('{key}', entry.key)}`,
+        adminKey,
         body: JSON.stringify({ value, encrypted: Boolean(entry.encrypt) }),
-      });
-      if (!response.ok) throw new Error(`seeding ${entry.service}/${entry.key} failed: ${response.status} ${await response.text()}`);
-      log(`seeded ${entry.service}/${entry.key}${entry.encrypt ? ' (encrypted)' : ''}`);
+        label: `${entry.service}/${entry.key}${entry.encrypt ? ' (encrypted)' : ''}`,
+      };
+      await putSeed(seed, log);
+      written.push(seed);
     }
   }
+  return written;
 }
 
-module.exports = { writeSeeds };
+/**
+ * Writes the same seeds again (a restarted DynamoDB emulator lost them): the same values, so that
+ * tokens signed with the seeded JWT secret stay good.
+ */
+async function rewriteSeeds(written, log) {
+  for (const seed of written) await putSeed(seed, log);
+}
+
+module.exports = { writeSeeds, rewriteSeeds };

@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConfigEntry, EntryStore } from './entries';
+import { sdkClientOptions } from '@yubl/aws';
 
 /** Config entries in this service's DynamoDB table (service, key). */
-export function dynamoDbEntryStore(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): EntryStore {
+export function dynamoDbEntryStore(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): EntryStore {
   return {
     async get(service, key) {
       const { Item } = await client.send(new GetCommand({ TableName: table, Key: { service, key }, ConsistentRead: true }));

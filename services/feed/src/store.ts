@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { putAll } from '@yubl/dynamodb';
 import type { FeedStore, PublishedPages, Yubl } from './feed';
+import { sdkClientOptions } from '@yubl/aws';
 
 // A record of a published page outlives every redelivery of its event: the yubls stream keeps a
 // record 24 h, and the outbox relay republishes within minutes. DynamoDB's TTL then removes it.
@@ -9,7 +10,7 @@ const PUBLISHED_PAGE_LIFETIME_SECONDS = 7 * 24 * 3600;
 
 // One item per (user, yubl); yubl ids sort by time, so a feed read backwards is newest first, and
 // writing the same yubl twice writes the same item.
-export function dynamoDbFeedStore(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): FeedStore {
+export function dynamoDbFeedStore(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): FeedStore {
   return {
     async add(yubl, userIds) {
       await putAll(client, table, [...new Set(userIds)].map((userId) => ({ userId, yublId: yubl.id, yubl })));
@@ -31,7 +32,7 @@ export function dynamoDbFeedStore(table: string, client = DynamoDBDocumentClient
 
 // One item per published page: (event id, page number). A redelivery reads the event's partition
 // once, strongly consistent, so that a page recorded just before a crash is seen.
-export function dynamoDbPublishedPages(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): PublishedPages {
+export function dynamoDbPublishedPages(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): PublishedPages {
   return {
     async of(eventId) {
       const pages = new Set<number>();

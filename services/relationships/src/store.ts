@@ -2,9 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { failedConditions, type Outbox } from '@yubl/events';
 import type { Direction, RelationshipPages, RelationshipStore } from './relationships';
+import { sdkClientOptions } from '@yubl/aws';
 
 /** The lists alone, for the functions that only read. */
-export function dynamoDbRelationshipPages(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): RelationshipPages {
+export function dynamoDbRelationshipPages(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): RelationshipPages {
   return {
     async page(userId, direction: Direction, limit, start) {
       const prefix = direction === 'followers' ? 'follower#' : 'following#';
@@ -32,7 +33,7 @@ export function dynamoDbRelationshipPages(table: string, client = DynamoDBDocume
 // so that both lists are one Query. Both sides and the event (the outbox, partitioned by the
 // follower's id) are one transaction; the follower's side is conditional: it says whether the
 // change is new, and a change that is not stores nothing.
-export function dynamoDbRelationshipStore(table: string, outbox: Outbox, stream: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): RelationshipStore {
+export function dynamoDbRelationshipStore(table: string, outbox: Outbox, stream: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): RelationshipStore {
   const changed = async (commit: Promise<void>) => {
     try {
       await commit;

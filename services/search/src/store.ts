@@ -2,8 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { putAll } from '@yubl/dynamodb';
 import type { IndexEntry, SearchIndex } from './search';
+import { sdkClientOptions } from '@yubl/aws';
 
-export function dynamoDbSearchIndex(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): SearchIndex {
+export function dynamoDbSearchIndex(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): SearchIndex {
   return {
     async put(entries) {
       await putAll(client, table, entries);

@@ -23,15 +23,19 @@ export function createApp({ store, jwtSecret }: AppDependencies) {
   });
   app.use(express.json({ limit: '64kb', strict: false, type: () => true }));
 
-  const session = async (user: User) => ({ user, token: await signToken(user.id, await jwtSecret()) });
+  const session = async (user: User, secret: string) => ({ user, token: await signToken(user.id, secret) });
 
   app.post('/users', async (request, response) => {
-    const joined = await join(store, await validateBody(JoinRequest, request.body));
-    response.status(201).json(await session(joined));
+    const joining = await validateBody(JoinRequest, request.body);
+    // The signing secret before the commit: nothing is refused after the user is stored (a config
+    // service that cannot answer fails the request while it has changed nothing).
+    const secret = await jwtSecret();
+    response.status(201).json(await session(await join(store, joining), secret));
   });
 
   app.post('/sessions', async (request, response) => {
-    response.status(200).json(await session(await signIn(store, await validateBody(SignInRequest, request.body))));
+    const user = await signIn(store, await validateBody(SignInRequest, request.body));
+    response.status(200).json(await session(user, await jwtSecret()));
   });
 
   app.get('/users/:id', async (request, response) => {

@@ -2,11 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { failedConditions, type Outbox } from '@yubl/events';
 import type { StoredUser, UserStore } from './users';
+import { sdkClientOptions } from '@yubl/aws';
 
 // One table, two kinds of item: user#<id> (the user) and username#<name> (who holds a username,
 // claimed with a conditional write so that two sign-ups cannot share one). A sign-up writes both
 // and its user-joined event (the outbox, partitioned by user id) in one transaction.
-export function dynamoDbUserStore(table: string, outbox: Outbox, stream: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): UserStore {
+export function dynamoDbUserStore(table: string, outbox: Outbox, stream: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): UserStore {
   return {
     async create(user, joined) {
       try {

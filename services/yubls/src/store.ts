@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { failedConditions, type Outbox, type TransactWrite } from '@yubl/events';
 import type { IdempotencyRecord, Yubl, YublStore } from './yubls';
+import { sdkClientOptions } from '@yubl/aws';
 
 export interface YublTables {
   yubls: string;
@@ -10,7 +11,7 @@ export interface YublTables {
 }
 
 /** Reading yubls alone, for the functions that only read. */
-export function dynamoDbYublReader(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): Pick<YublStore, 'get'> {
+export function dynamoDbYublReader(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): Pick<YublStore, 'get'> {
   return {
     async get(id) {
       const { Item } = await client.send(new GetCommand({ TableName: table, Key: { id } }));
@@ -21,7 +22,7 @@ export function dynamoDbYublReader(table: string, client = DynamoDBDocumentClien
 
 // A post is one transaction: the idempotency record (when the request has a key) first, held
 // conditionally, then the yubl and its yubl-posted event (the outbox, partitioned by author).
-export function dynamoDbYublStore(tables: YublTables, outbox: Outbox, stream: string, client = DynamoDBDocumentClient.from(new DynamoDBClient({}))): YublStore {
+export function dynamoDbYublStore(tables: YublTables, outbox: Outbox, stream: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): YublStore {
   const idempotencyKey = (authorId: string, key: string) => `${authorId}#${key}`;
   return {
     async post(yubl, posted, idempotency) {

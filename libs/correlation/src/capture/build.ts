@@ -27,6 +27,8 @@ export function buildContext(
   fallbackId: string,
   context: Partial<Context> | undefined,
   settings: CorrelationSettings,
+  /** how an id's value reads (HTTP headers: fromHeaderValue); JSON carriers hold the characters */
+  readId: (value: string) => string = String,
 ): CorrelationContext {
   const ids: Record<string, string> = {};
   let debug: boolean | undefined;
@@ -40,7 +42,7 @@ export function buildContext(
       const key = name.toLowerCase();
       if (key.startsWith(PREFIX) || key === USER_AGENT) {
         if (count < MAX_IDS) {
-          ids[key] = String(value).slice(0, MAX_VALUE_LENGTH);
+          ids[key] = cut(key === USER_AGENT ? String(value) : readId(String(value)));
           count += 1;
         }
       } else if (key === DEBUG_LOG_ENABLED) {
@@ -62,6 +64,13 @@ export function buildContext(
     ...lambdaInfo(context),
     memo: {},
   };
+}
+
+/** At most MAX_VALUE_LENGTH characters, never half of a surrogate pair. */
+function cut(value: string): string {
+  if (value.length <= MAX_VALUE_LENGTH) return value;
+  const end = /[\ud800-\udbff]/.test(value[MAX_VALUE_LENGTH - 1]!) ? MAX_VALUE_LENGTH - 1 : MAX_VALUE_LENGTH;
+  return value.slice(0, end);
 }
 
 function randomId(): string {

@@ -1,4 +1,6 @@
+import { CALL_CHAIN_LENGTH, CORRELATION_ID, DEBUG_LOG_ENABLED } from '../capture/build';
 import { CONTEXT_FIELD } from '../context-field';
+import { MessageAttributesFullError } from './message-attributes-full-error';
 import { outgoingContext } from './outgoing';
 
 // Structural types: this file must not import the AWS SDK, so a function pays for the SDK
@@ -12,6 +14,9 @@ interface SdkClient {
 }
 
 const MAX_SNS_ATTRIBUTES = 10; // SNS refuses a message with more
+// What must ride when not everything fits: the id that finds the story and the loop guard's count,
+// then the debug decision; the other x-correlation-* ids take what room is left.
+const FIRST = [CORRELATION_ID, CALL_CHAIN_LENGTH, DEBUG_LOG_ENABLED];
 
 /** Adds `__context__` to a JSON object payload; leaves anything else as it is. */
 function withContext(payload: unknown, carried: Record<string, string>): unknown {
@@ -27,11 +32,24 @@ function withContext(payload: unknown, carried: Record<string, string>): unknown
   }
 }
 
-function withAttributes(attributes: unknown, carried: Record<string, string>): Record<string, unknown> {
+/**
+ * The message's own attributes (their names win), then the carried ids in the order of FIRST and
+ * then the rest, up to SNS's 10: only other ids are dropped. Throws MessageAttributesFullError when
+ * the message's own leave no room for x-correlation-id and call-chain-length.
+ */
+export function withAttributes(attributes: unknown, carried: Record<string, string>): Record<string, unknown> {
   const result: Record<string, unknown> = { ...(attributes as Record<string, unknown> | undefined) };
-  for (const name in carried) {
-    if (Object.keys(result).length >= MAX_SNS_ATTRIBUTES) break;
-    if (!(name in result)) result[name] = { DataType: 'String', StringValue: carried[name] };
+  const own = Object.keys(result).length;
+  let count = own;
+  const names = [...FIRST.filter((name) => name in carried), ...Object.keys(carried).filter((name) => !FIRST.includes(name))];
+  for (const name of names) {
+    if (name in result) continue;
+    if (count >= MAX_SNS_ATTRIBUTES) {
+      if (name === CORRELATION_ID || name === CALL_CHAIN_LENGTH) throw new MessageAttributesFullError(own, MAX_SNS_ATTRIBUTES);
+      break;
+    }
+    result[name] = { DataType: 'String', StringValue: carried[name] };
+    count += 1;
   }
   return result;
 }

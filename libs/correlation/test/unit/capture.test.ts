@@ -13,11 +13,11 @@ const always: CorrelationSettings = { debugSampleRate: 1, maxCallChainLength: 10
 const context = lambdaContext({ functionName: 'yubls-dev-post' });
 
 describe('capturing correlation ids', () => {
-  it('takes every x-correlation-* header, user-agent, the debug decision and the chain length from API Gateway v1, whatever their case', () => {
+  it('takes every x-correlation-* header, user-agent and the debug decision from API Gateway v1, whatever their case, and a client\'s chain length not at all', () => {
     const captured = fromApiGateway(apiGatewayV1 as unknown as APIGatewayProxyEvent, context, never);
     expect(captured.ids).toEqual({ 'x-correlation-id': 'client-id-1', 'x-correlation-user-id': 'user-7', 'user-agent': 'yubl-ios/4.2' });
     expect(captured.debugEnabled).toBe(true);
-    expect(captured.callChainLength).toBe(3);
+    expect(captured.callChainLength).toBe(1); // the fixture's Call-Chain-Length: 3 comes with no proof
     expect(captured).toMatchObject({ awsRequestId: context.awsRequestId, functionName: 'yubls-dev-post', functionVersion: '$LATEST' });
   });
 

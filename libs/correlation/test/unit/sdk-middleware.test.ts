@@ -1,4 +1,4 @@
-import { buildContext, forwardCorrelation, runWithContext } from '../../src';
+import { buildContext, forwardCorrelation, MessageAttributesFullError, runWithContext, withAttributes } from '../../src';
 
 type Handler = (args: { input: Record<string, unknown> }) => Promise<unknown>;
 type Middleware = (next: Handler, context: { commandName?: string }) => Handler;
@@ -67,9 +67,32 @@ describe('forwardCorrelation', () => {
       'debug-log-enabled': { DataType: 'String', StringValue: 'false' },
       'call-chain-length': { DataType: 'String', StringValue: '2' },
     });
+    const eight = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: String(i) }]));
+    const full = await inInvocation(() => client.send('PublishCommand', { Message: '{}', MessageAttributes: eight }));
+    expect(Object.keys(full.MessageAttributes as object)).toEqual([...Object.keys(eight), 'x-correlation-id', 'call-chain-length']);
+  });
+
+  it('keeps x-correlation-id and call-chain-length first when more ids are carried than fit, dropping other ids only', () => {
+    // Twelve other ids, listed before the two that matter, as a client's headers may come.
+    const others = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`x-correlation-extra-${i}`, `e${i}`]));
+    const many = { ...others, 'debug-log-enabled': 'true', 'call-chain-length': '4', 'x-correlation-id': 'c9' };
+    const sent = withAttributes(undefined, many);
+    expect(Object.keys(sent)).toHaveLength(10);
+    expect(Object.keys(sent).slice(0, 3)).toEqual(['x-correlation-id', 'call-chain-length', 'debug-log-enabled']);
+    expect(sent['x-correlation-id']).toEqual({ DataType: 'String', StringValue: 'c9' });
+    expect(sent['call-chain-length']).toEqual({ DataType: 'String', StringValue: '4' });
+    expect(Object.keys(sent).slice(3)).toEqual(Object.keys(others).slice(0, 7));
+    // With the message's own attributes, the two still come first among the carried.
+    const own = { kind: { DataType: 'String', StringValue: 'k' }, shard: { DataType: 'Number', StringValue: '3' } };
+    expect(Object.keys(withAttributes(own, many))).toEqual(['kind', 'shard', 'x-correlation-id', 'call-chain-length', 'debug-log-enabled', ...Object.keys(others).slice(0, 5)]);
+  });
+
+  it('refuses a message whose own attributes leave no room for the two', () => {
     const nine = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: String(i) }]));
-    const full = await inInvocation(() => client.send('PublishCommand', { Message: '{}', MessageAttributes: nine }));
-    expect(Object.keys(full.MessageAttributes as object)).toEqual([...Object.keys(nine), 'x-correlation-id']);
+    expect(() => withAttributes(nine, carried)).toThrow(MessageAttributesFullError);
+    expect(() => withAttributes(nine, carried)).toThrow(/9 attributes of its own leaves no room/);
+    const ten = { ...nine, a9: { DataType: 'String', StringValue: '9' } };
+    expect(() => withAttributes(ten, carried)).toThrow(MessageAttributesFullError);
   });
 
   it('does the same for every entry of PublishBatch, and for a message without attributes', async () => {

@@ -1,6 +1,7 @@
-import { CallChainTooLongError, currentContext, CORRELATION_ID } from '@yubl/correlation';
-import { HttpError } from '@yubl/errors';
+import { CallChainTooLongError, currentContext, CORRELATION_ID, toHeaderValue } from '@yubl/correlation';
+import { HttpError, SERVICE_UNAVAILABLE as UNAVAILABLE } from '@yubl/errors';
 import { log } from '@yubl/logger';
+import { isUnavailable } from './unavailable';
 
 /** What API Gateway expects back from a proxy integration. */
 export interface GatewayResponse {
@@ -17,7 +18,7 @@ export function toGatewayResponse(result: unknown): GatewayResponse {
   const response = (result ?? { statusCode: 204 }) as { statusCode?: number; body?: unknown; headers?: Record<string, string>; isBase64Encoded?: boolean };
   const headers: Record<string, string | number | boolean> = response.headers ? { ...response.headers } : {};
   const id = currentContext()?.ids[CORRELATION_ID];
-  if (id) headers[CORRELATION_ID] = id;
+  if (id) headers[CORRELATION_ID] = toHeaderValue(id);
   let body = response.body;
   if (body !== undefined && typeof body !== 'string') {
     body = JSON.stringify(body);
@@ -40,6 +41,12 @@ export function errorResponse(error: unknown): GatewayResponse {
     // refusal of the request, not a bug of ours.
     log.warn('request refused: call chain too long', { length: error.length, max: error.max });
     return toGatewayResponse({ statusCode: 400, headers: { 'content-type': 'application/json' }, body: errorBody('CallChainTooLong', error.message) });
+  }
+  if (!(error instanceof HttpError) && isUnavailable(error)) {
+    // A dependency timed out or refused: answered in the contract's shape (ServiceUnavailableError's)
+    // well before Lambda's own timeout would have cut the invocation off with no body at all.
+    log.warn('request failed: a dependency is unavailable', { error: String(error) });
+    return toGatewayResponse({ statusCode: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: errorBody('ServiceUnavailable', UNAVAILABLE) });
   }
   if (error instanceof HttpError) {
     if (error.status >= 500) log.error('request failed', error);

@@ -1,6 +1,9 @@
 // Bundle bytes are deterministic, so the budget is a test: the full wrapper (correlation, logger,
-// metrics, HTTP handling) adds at most 10 KB, minified, to a function bundle built as
+// metrics, HTTP handling) adds at most 11 KB, minified, to a function bundle built as
 // serverless-esbuild builds one. The bench (bench/wrapper.bench.js) reports the same numbers.
+// It was 10 KB (issue 3's target) until issue 9 put in every HTTP function the loop guard's proof
+// check (chain-proof.ts), the UTF-8 codec of correlation ids (header-value.ts) and the 503 answer
+// for a dependency that timed out (unavailable.ts): about 1.1 KB, measured 10,875 bytes added.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +13,7 @@ const { bundle } = require('../../../../bench/wrapper/build') as {
   bundle: (variant: string, outdir: string) => Promise<{ bytes: number; inputs: string[] }>;
 };
 
-const BUDGET_BYTES = 10 * 1024;
+const BUDGET_BYTES = 11 * 1024;
 let outdir: string;
 let bare: { bytes: number; inputs: string[] };
 let yubl: { bytes: number; inputs: string[] };

@@ -92,6 +92,10 @@ describe('a handler`s result as API Gateway`s', () => {
     expect(inRequest('c1', () => toGatewayResponse({ statusCode: 200, headers }))).toEqual({ statusCode: 200, headers: { 'x-own': '1', 'x-correlation-id': 'c1' } });
     expect(headers).toEqual({ 'x-own': '1' });
   });
+
+  it('carries an x-correlation-id outside ASCII percent-encoded, as docs/api.md says headers carry it', () => {
+    expect(inRequest('ïd-🙂', () => toGatewayResponse({ statusCode: 200 })).headers['x-correlation-id']).toBe(encodeURIComponent('ïd-🙂'));
+  });
 });
 
 describe('a thrown error as API Gateway`s answer', () => {
@@ -124,6 +128,32 @@ describe('a thrown error as API Gateway`s answer', () => {
     expect(JSON.parse(answer.body!)).toEqual({ error: { code: 'InternalError', message: 'Something went wrong on our side' } });
     expect(logs).toHaveLogged({ level: 'error', message: 'request failed with an unexpected error', error: 'a string' });
     expect(JSON.parse(inRequest('c9', () => errorResponse(new Error('x'))).body!).error.message).toBe('Something went wrong on our side; quote c9 when you report it');
+  });
+});
+
+describe('a dependency that did not answer, as API Gateway`s answer', () => {
+  const timedOut = Object.assign(new Error('a request has exceeded the configured 1200 ms requestTimeout'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+  const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+  const aborted = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+  const throttled = Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+  const config = Object.assign(new Error('config value auth/jwt-secret has never been loaded'), { name: 'ConfigUnavailableError' });
+
+  it.each([
+    ['an SDK call past its request timeout', timedOut],
+    ['a connection refused, in the cause of fetch`s error', refused],
+    ['a fetch past its AbortSignal.timeout', aborted],
+    ['throttling', throttled],
+    ['a config value that could not be loaded', config],
+  ])('is a 503 ServiceUnavailable in the contract`s shape, with the correlation id, for %s', (_, error) => {
+    const answer = inRequest('c503', () => errorResponse(error));
+    expect(answer).toMatchObject({ statusCode: 503, headers: { ...json, 'retry-after': '1', 'x-correlation-id': 'c503' } });
+    expect(JSON.parse(answer.body!)).toEqual({ error: { code: 'ServiceUnavailable', message: expect.stringMatching(/not answering/) } });
+    expect(logs).toHaveLogged({ level: 'warn', message: 'request failed: a dependency is unavailable' });
+  });
+
+  it('is still a 500 for an error of ours', () => {
+    expect(errorResponse(new RangeError('bug')).statusCode).toBe(500);
+    expect(errorResponse(Object.assign(new Error('x'), { code: 'ERR_INVALID_ARG_TYPE' })).statusCode).toBe(500);
   });
 });
 

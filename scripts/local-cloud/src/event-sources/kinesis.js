@@ -17,12 +17,13 @@
 
 const crypto = require('node:crypto');
 const { kinesisEvent } = require('@yubl/lambda-events');
-const { failureText, messageOf } = require('../lambda-invoker');
+const { failureText, messageOf, notInvoked } = require('../lambda-invoker');
 const { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } = require('@aws-sdk/client-kinesis');
 
 const IDLE_POLL_MS = 250; // AWS polls an idle shard about once a second; faster here keeps tests quick
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 2_000;
+const NOT_INVOKED_RETRY_MS = 1_000;
 
 /**
  * A record as GetRecords returns it: the SDK's type makes every field optional, Kinesis sets these.
@@ -172,6 +173,16 @@ function startKinesisMapping({ kinesis, fn, mapping, invoker, log }) {
       try {
         result = await invoker.invokeSync(fn, toEvent(mapping, shardId, batch));
       } catch (error) {
+        if (notInvoked(error)) {
+          // Lambda could not invoke the function (its process is down or restarting): retried
+          // until the records are too old, with no attempt counted and no bisection.
+          if (expired(batch)) {
+            await giveUp(shardId, batch, 'RecordAgeExceeded', invokeCount, { ok: false, functionError: 'ServiceException', payload: { errorMessage: messageOf(error) } });
+            return;
+          }
+          await sleep(NOT_INVOKED_RETRY_MS);
+          continue;
+        }
         result = { ok: false, functionError: 'ServiceException', payload: { errorMessage: messageOf(error) } };
       }
       invokeCount += 1;

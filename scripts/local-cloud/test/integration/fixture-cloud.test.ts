@@ -14,10 +14,24 @@ import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ListRulesComm
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { randomUUID } from 'node:crypto';
-import { eventually, localClientConfig, localCloudCli, startLocalCloud, type LocalCloudEndpoints, type StartedCloud } from '@yubl/test-harness';
+import {
+  cloudHealth,
+  eventually,
+  kill,
+  localClientConfig,
+  localCloudCli,
+  localCloudProcess,
+  localCloudServiceProcess,
+  recovered,
+  redrive,
+  startLocalCloud,
+  whilePaused,
+  type LocalCloudEndpoints,
+  type StartedCloud,
+} from '@yubl/test-harness';
 import { portOpen } from '../../src/offline';
 import { readState } from '../../src/cloud';
 import { alive } from '../../src/children';
@@ -217,11 +231,14 @@ describe('SNS delivery', () => {
     expect(delivery.attributes).toEqual({ 'x-correlation-id': 'corr-1' });
   });
 
-  it('sends an event that fails every retry to the function on-failure destination', async () => {
+  it('sends an event that fails every retry to the function on-failure destination, the retries 1 s and then 2 s apart', async () => {
     const runId = randomUUID();
+    const publishedAt = Date.now();
     await sns.send(new PublishCommand({ TopicArn: topicArn(), Message: JSON.stringify({ run: runId, id: 'm2', failTimes: 1_000 }) }));
     const record = await failureRecord((r) => r.requestPayload?.Records?.[0]?.Sns?.Message?.includes(runId));
     expect(record).toMatchObject({ requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 }, responseContext: { functionError: 'Unhandled' } });
+    // Lambda waits about a minute, then two; the local cloud 1 s, then 2 s (LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS).
+    expect(Date.parse(record.timestamp) - publishedAt).toBeGreaterThanOrEqual(3_000);
     expect((await deliveriesOf(runId)).get('m2')?.deliveries).toBe(3);
   });
 });
@@ -295,6 +312,85 @@ describe('CloudWatch Logs', () => {
     await eventually(async () => expect((await deliveriesOf(`api-call#${after}`)).get('CreateLogGroup')?.deliveries).toBe(1));
     expect((await deliveriesOf(`api-call#${whileOff}`)).size).toBe(0);
     expect((await deliveriesOf(`api-call#${unmatched}`)).size).toBe(0);
+  });
+});
+
+describe('./build.sh redrive', () => {
+  it("re-delivers the failure queue's asynchronous events and Kinesis batches to their function, deleting each only once delivered", async () => {
+    // The queue holds only this test's records: what earlier tests left is taken off first.
+    for (let left = 1; left > 0; ) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: failuresQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      for (const message of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: failuresQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+      left = Messages.length;
+    }
+    const runId = randomUUID();
+    // Each fails its three attempts (the first and two retries) into the queue: one asynchronous
+    // event that a fourth delivery gets through, one that fails forever, one Kinesis record.
+    const topicArn = `arn:aws:sns:${cloud.region}:000000000000:local-cloud-fixture-notifications-${cloud.stage}`;
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ run: runId, id: 'redriven', failTimes: 3 }) }));
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ run: runId, id: 'hopeless', failTimes: 1_000 }) }));
+    await putRecords([{ key: 'redrive', n: 0, failTimes: 3 }], runId);
+    await eventually(async () => {
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: failuresQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      expect(Number(Attributes!.ApproximateNumberOfMessages)).toBe(3);
+    }, { timeout: 30_000, interval: 250 });
+    const delivered = await deliveriesOf(runId);
+    expect([delivered.get('redriven')?.deliveries, delivered.get('hopeless')?.deliveries, delivered.get(id('redrive', 0))?.deliveries]).toEqual([3, 3, 3]);
+
+    expect(await redrive(`local-cloud-fixture-failures-${cloud.stage}`, started.stateDir)).toEqual({ redelivered: 2, async: 1, kinesisBatches: 1, kinesisRecords: 1, failed: 1, recordsGone: 0, unrecognised: 0, left: 1 });
+    const after = await deliveriesOf(runId);
+    expect([after.get('redriven')?.deliveries, after.get('hopeless')?.deliveries, after.get(id('redrive', 0))?.deliveries]).toEqual([4, 4, 4]);
+    // The record came from the stream itself: the same sequence number the mapping delivered.
+    expect(after.get(id('redrive', 0))?.sequenceNumber).toBe(delivered.get(id('redrive', 0))?.sequenceNumber);
+    // Only the one that failed again is left (hidden while the redrive's visibility timeout runs).
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: failuresQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    expect(Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible)).toBe(1);
+  });
+});
+
+// Last but one: these kill the cloud's processes (the emulators lose what they held).
+describe('surviving its parts', () => {
+  const restartsOf = async (part: string) => (await cloudHealth(cloud.baseUrl)).processes[part]!.restarts;
+
+  it('reports a paused emulator as not answering (503), and ready again once it goes on', async () => {
+    const during = await whilePaused(localCloudProcess('run-emulator.js dynamodb', started.stateDir), () => cloudHealth(cloud.baseUrl));
+    expect(during).toMatchObject({ httpStatus: 503, status: 'degraded', parts: { dynamodb: 'not answering', kinesis: 'ready' } });
+    expect(await cloudHealth(cloud.baseUrl)).toMatchObject({ httpStatus: 200, status: 'ready' });
+  });
+
+  it('restarts a killed Kinesis with its streams, says what it lost, and its mapping delivers what is put after', async () => {
+    const before = await restartsOf('kinesis');
+    kill(localCloudProcess('run-emulator.js kinesis', started.stateDir));
+    expect((await cloudHealth(cloud.baseUrl)).httpStatus).toBe(503);
+    const health = await recovered(cloud.baseUrl, 'kinesis', before);
+    expect(health.processes.kinesis).toMatchObject({ lastRestart: { reason: 'exited (SIGKILL)' }, onRestart: { loses: expect.stringMatching(/every record/) } });
+    const runId = randomUUID();
+    await putRecords([0, 1, 2].map((n) => ({ key: 'after-restart', n })), runId);
+    await eventually(async () => expect([...(await deliveriesOf(runId)).values()].map((d) => d.deliveries)).toEqual([1, 1, 1]), { timeout: 20_000 });
+  });
+
+  it('restarts a killed DynamoDB with its tables, empty', async () => {
+    const runId = randomUUID();
+    await putRecords([{ key: 'before', n: 0 }], runId);
+    await eventually(async () => expect((await deliveriesOf(runId)).size).toBe(1), { timeout: 20_000 });
+    const before = await restartsOf('dynamodb');
+    kill(localCloudProcess('run-emulator.js dynamodb', started.stateDir));
+    await recovered(cloud.baseUrl, 'dynamodb', before);
+    expect((await deliveriesOf(runId)).size).toBe(0); // lost, as /health says
+    await putRecords([{ key: 'after', n: 0 }], runId);
+    await eventually(async () => expect([...(await deliveriesOf(runId)).keys()]).toEqual([id('after', 0)]), { timeout: 20_000 });
+  });
+
+  it("restarts a killed service's serverless-offline; what SNS delivers while it is down arrives once it is back, no attempt spent", async () => {
+    const before = await restartsOf('service:fixture');
+    kill(localCloudServiceProcess('fixture', started.stateDir));
+    const runId = randomUUID();
+    await eventually(async () => expect((await cloudHealth(cloud.baseUrl)).parts['service:fixture']).toBe('restarting'), { timeout: 5_000, interval: 50 });
+    await sns.send(new PublishCommand({ TopicArn: `arn:aws:sns:${cloud.region}:000000000000:local-cloud-fixture-notifications-${cloud.stage}`, Message: JSON.stringify({ run: runId, id: 'while-down' }) }));
+    const health = await recovered(cloud.baseUrl, 'service:fixture', before);
+    expect(health.processes['service:fixture']!.lastRestart!.recoveredInMs).toBeGreaterThan(3_000); // longer than the retries' 1 s + 2 s
+    await eventually(async () => expect((await deliveriesOf(runId)).get('while-down')?.deliveries).toBe(1), { timeout: 20_000 });
+    expect((await fetch(`${cloud.baseUrl}/fixture/hello`)).status).toBe(200);
   });
 });
 

@@ -8,8 +8,9 @@ import { count } from '@yubl/metrics';
 import { distribute, YublSchema, type Distribution } from '../feed';
 import { followersOverHttp } from '../followers-client';
 import { dynamoDbPublishedPages } from '../store';
+import { sdkClientOptions } from '@yubl/aws';
 
-const sns = forwardCorrelation(new SNSClient({}));
+const sns = forwardCorrelation(new SNSClient(sdkClientOptions()));
 const topicArn = process.env.FEED_DISTRIBUTION_TOPIC_ARN!;
 const followers = followersOverHttp(process.env.API_BASE_URL!);
 const published = dynamoDbPublishedPages(process.env.DISTRIBUTIONS_TABLE!);

@@ -1,7 +1,8 @@
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetter } from '../replay';
+import { sdkClientOptions } from '@yubl/aws';
 
-export function deadLetterQueue(queueUrl: string, client = new SQSClient({})) {
+export function deadLetterQueue(queueUrl: string, client = new SQSClient(sdkClientOptions())) {
   return {
     send: async (body: string): Promise<void> => {
       await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));

@@ -5,9 +5,10 @@ import { log } from '@yubl/logger';
 import { subscriptionPorts } from '../adapters/cloudwatch-logs';
 import { subscriptionSettings } from '../settings';
 import { subscribeGroup } from '../subscriptions';
+import { sdkClientOptions } from '@yubl/aws';
 
 const settings = subscriptionSettings(process.env);
-const ports = subscriptionPorts(settings.filterName, settings.destinationArn, new CloudWatchLogsClient({}));
+const ports = subscriptionPorts(settings.filterName, settings.destinationArn, new CloudWatchLogsClient(sdkClientOptions()));
 
 type CreateLogGroupCall = EventBridgeEvent<'AWS API Call via CloudTrail', { eventName?: string; requestParameters?: { logGroupName?: string } }>;
 

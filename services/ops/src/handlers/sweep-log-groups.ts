@@ -4,9 +4,10 @@ import { log } from '@yubl/logger';
 import { logGroups, subscriptionPorts } from '../adapters/cloudwatch-logs';
 import { subscriptionSettings } from '../settings';
 import { subscribeGroup, type Outcome } from '../subscriptions';
+import { sdkClientOptions } from '@yubl/aws';
 
 const settings = subscriptionSettings(process.env);
-const client = new CloudWatchLogsClient({});
+const client = new CloudWatchLogsClient(sdkClientOptions());
 const ports = subscriptionPorts(settings.filterName, settings.destinationArn, client);
 
 export const handler = invokeHandler(async () => {

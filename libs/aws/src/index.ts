@@ -1,0 +1,2 @@
+export * from './budget';
+export { sdkClientOptions, type SdkTimeouts } from './sdk-options';
