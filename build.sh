@@ -37,6 +37,8 @@ stack first) or from inside services/NAME (that project only), or pass --service
   ./build.sh package --stage S                              (zips + manifest into the artifact store, .artifacts/<commit>/)
   ./build.sh promote --stage S [--artifact COMMIT] [--dry-run] [--profile P]   (deploys the stored zips, refusing changed bytes)
   ./build.sh deploy  --stage S [--profile P] [--detach]     (--stage local: the local cloud)
+  ./build.sh deploy  --stage local --serve NAME [--serve-delivery direct|forward]   (that service served outside Lambda)
+  ./build.sh serve   --service NAME [--port 8080] [--stage local]   (every function of one service in one process)
   ./build.sh remove  --stage S [--profile P]
   Stages: local dev test staging demo prod, and feature-<name> (a branch's own copy in the non-prod
   account: lowercase letters, digits and inner hyphens, 18 characters in all).
@@ -56,7 +58,7 @@ USAGE
 [ $# -gt 0 ] || { usage; exit 1; }
 case "$1" in -h|--help|help) usage; exit 0 ;; esac
 COMMAND="$1"; shift
-STAGE=""; PROFILE=""; SERVICE=""; FUNCTION=""; DETACH=""; NODE_MAJOR=""; ENCRYPT=""; ARTIFACT=""; DRY_RUN=""; POSITIONAL=()
+STAGE=""; PROFILE=""; SERVICE=""; FUNCTION=""; DETACH=""; NODE_MAJOR=""; ENCRYPT=""; ARTIFACT=""; DRY_RUN=""; PORT=""; SERVE=""; SERVE_DELIVERY=""; POSITIONAL=()
 OPS_ARGS=() # for logs and metrics: what to read, passed on to scripts/ops-cli.js
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -65,6 +67,9 @@ while [ $# -gt 0 ]; do
     --service) SERVICE="${2:?--service needs a value}"; shift 2 ;;
     --function|-f) FUNCTION="${2:?--function needs a value}"; shift 2 ;;
     --node) NODE_MAJOR="${2:?--node needs a value}"; shift 2 ;;
+    --port) PORT="${2:?--port needs a value}"; shift 2 ;;
+    --serve) SERVE="${2:?--serve needs a service}"; shift 2 ;;
+    --serve-delivery) SERVE_DELIVERY="${2:?--serve-delivery needs direct or forward}"; shift 2 ;;
     --detach) DETACH=1; shift ;;
     --artifact) ARTIFACT="${2:?--artifact needs a commit}"; shift 2 ;;
     --dry-run) DRY_RUN=1; shift ;;
@@ -185,11 +190,29 @@ summarise_tests() {
 }
 
 # The acceptance cases run twice: handlers in process against the emulators, then from outside
-# through the gateway and the event sources.
+# through the gateway and the event sources. Then the feed's once more in http mode for each way
+# of serving it outside Lambda (docs/design.md "Leaving Lambda"): its events delivered straight to a
+# served instance, then its Lambda functions forwarding to one.
 run_acceptance_both_ways() {
   local result=0
   TEST_MODE=handler run_level acceptance || result=$?
   TEST_MODE=http run_level acceptance || result=$?
+  if [ -z "$SERVICE" ] || [ "$SERVICE" = feed ]; then
+    run_acceptance_served feed direct || result=$?
+    run_acceptance_served feed forward || result=$?
+  fi
+  return "$result"
+}
+
+# One http-mode run of a service's acceptance file against its served instance; fails unless the
+# served instance itself handled every one of its functions' events (GET /_local/served counts them).
+run_acceptance_served() {
+  local service="$1" delivery="$2" result=0
+  say "acceptance: $service served outside Lambda ($delivery)"
+  local_cloud serve "$service" --delivery "$delivery" --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null || return 1
+  TEST_MODE=http run_jest --selectProjects acceptance --testPathPatterns "services/$service/test/acceptance/$service.test.ts" || result=$?
+  node "$ROOT/scripts/serve/served-counts.js" "$service" "$TEST_CLOUD_STATE_DIR" || result=$?
+  local_cloud unserve "$service" --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null || result=$?
   return "$result"
 }
 
@@ -360,7 +383,7 @@ case "$COMMAND" in
     need_stage; ensure_deps
     if [ "$STAGE" = local ]; then
       [ -z "$SERVICE" ] || die "--stage local runs every project together; leave out --service"
-      exec node "$ROOT/scripts/local-cloud/bin/local-cloud.js" up ${DETACH:+--detach}
+      exec node "$ROOT/scripts/local-cloud/bin/local-cloud.js" up ${DETACH:+--detach} ${SERVE:+--serve "$SERVE"} ${SERVE_DELIVERY:+--serve-delivery "$SERVE_DELIVERY"}
     fi
     derive_key_hashes; package_beside_local_cloud
     for project in $(projects); do
@@ -396,6 +419,12 @@ case "$COMMAND" in
     node scripts/config-cli.js "${POSITIONAL[@]}" --stage "$STAGE" ${ENCRYPT:+--encrypt}
     ;;
 
+  serve)
+    ensure_deps
+    [ -n "$SERVICE" ] || die "'serve' needs --service NAME (or run it inside services/NAME)"
+    exec node "$ROOT/scripts/serve/bin/serve.js" --service "$SERVICE" --stage "${STAGE:-local}" ${PORT:+--port "$PORT"}
+    ;;
+
   stop)
     local_cloud stop
     ;;
@@ -417,6 +446,6 @@ case "$COMMAND" in
     ;;
 
   *)
-    die "unknown command '$COMMAND' (install, lint, test, package, promote, deploy, remove, logs, metrics, redrive, config, stop, bench; ./build.sh --help)"
+    die "unknown command '$COMMAND' (install, lint, test, package, promote, deploy, remove, logs, metrics, redrive, config, serve, stop, bench; ./build.sh --help)"
     ;;
 esac

@@ -1,8 +1,8 @@
 'use strict';
 
 // A local cloud of its own for a benchmark: every service (and any extra project), on port base
-// BENCH_PORT_BASE (13000 unless told), so that it disturbs no other cloud; started and stopped
-// through the command line.
+// 13000 (BENCH_CLOUD_PORT_BASE), so that it disturbs no other cloud; started and stopped through
+// the command line.
 const { execFileSync } = require('node:child_process');
 const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
 const { BatchWriteCommand, DynamoDBDocumentClient } = require('@aws-sdk/lib-dynamodb');
@@ -12,15 +12,17 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'scripts/local-cloud/bin/local-cloud.js');
 const stateDir = path.join(root, '.local', 'bench-cloud');
+const PORT_BASE = Number(process.env.BENCH_CLOUD_PORT_BASE ?? 13000);
 
 function startBenchCloud(extraProjects = []) {
   const services = fs.readdirSync(path.join(root, 'services')).filter((name) => fs.existsSync(path.join(root, 'services', name, 'serverless.yml')));
   const projects = [...services.map((name) => path.join(root, 'services', name)), ...extraProjects];
   execFileSync(process.execPath, [cli, 'stop', '--state-dir', stateDir], { stdio: 'ignore' });
-  execFileSync(process.execPath, [cli, 'up', '--detach', '--port-base', process.env.BENCH_PORT_BASE ?? '13000', '--state-dir', stateDir, ...projects.flatMap((p) => ['--project', p])], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [cli, 'up', '--detach', '--port-base', String(PORT_BASE), '--state-dir', stateDir, ...projects.flatMap((p) => ['--project', p])], { stdio: ['ignore', 'ignore', 'inherit'] });
   const cloud = JSON.parse(fs.readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8'));
   return {
     cloud,
+    stateDir,
     log: () => fs.readFileSync(path.join(stateDir, 'local-cloud.log'), 'utf8'),
     stop: () => execFileSync(process.execPath, [cli, 'stop', '--state-dir', stateDir], { stdio: 'ignore' }),
   };

@@ -2,14 +2,14 @@
 
 // HTTP load (issue 13): on a cloud that has just started (no warm-up), a bare handler and then
 // GET /feed through the gateway, each at a constant 100 requests/s for 60 s, open loop
-// (bench/open-loop.js: every request on schedule however many are outstanding). Reports scheduled
+// (bench/open-loop.js, shared with serve.bench.js: every request on schedule however many are outstanding). Reports scheduled
 // vs answered, errors and p50/p99 for the first 10 s (cold starts) and after, and the feed's p99
 // after against the bare handler's. BENCH_LOAD_SECONDS shortens it.
 
 const { randomUUID } = require('node:crypto');
 const path = require('node:path');
 const { startBenchCloud, writeResult, aUser } = require('./cloud');
-const { openLoop } = require('./open-loop');
+const { runOpenLoop, httpGet } = require('./open-loop');
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
 const RATE = Number(process.env.BENCH_LOAD_RATE ?? 100);
@@ -18,7 +18,7 @@ const TARGETS = { firstP99Ms: 2000, bareAfterP99Ms: 50, feedAfterP99RatioToBare:
 
 const line = (name, run) =>
   Object.entries(run.phases)
-    .map(([phase, s]) => `${name.padEnd(9)} ${phase.padEnd(9)} scheduled ${s.scheduled}, answered ${s.answered}, non-2xx ${s.non2xx}, errors ${s.errors}, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, max ${s.maxMs} ms`)
+    .map(([phase, s]) => `${name.padEnd(9)} ${phase.padEnd(9)} scheduled ${s.scheduled}, answered ${s.answered}, 2xx ${s.ok}, errors ${s.errors}, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, max ${s.maxMs} ms`)
     .join('\n');
 
 async function main() {
@@ -27,12 +27,12 @@ async function main() {
     const { baseUrl } = bench.cloud;
     const reader = await aUser(baseUrl, randomUUID().slice(0, 8));
     console.log(`load: ${RATE} requests/s for ${SECONDS} s each, open loop, on a cloud that has just started: bare handler, then GET /feed`);
-    const bare = await openLoop({ url: `${baseUrl}/bench/bare`, rate: RATE, seconds: SECONDS, phases: PHASES });
+    const bare = await runOpenLoop({ rate: RATE, seconds: SECONDS, phases: PHASES, send: httpGet(`${baseUrl}/bench/bare`, {}, { timeoutMs: 30_000 }) });
     console.log(line('bare', bare));
-    const feed = await openLoop({ url: `${baseUrl}/feed`, rate: RATE, seconds: SECONDS, headers: { authorization: `Bearer ${reader.token}` }, phases: PHASES });
+    const feed = await runOpenLoop({ rate: RATE, seconds: SECONDS, phases: PHASES, send: httpGet(`${baseUrl}/feed`, { authorization: `Bearer ${reader.token}` }, { timeoutMs: 30_000 }) });
     console.log(line('GET /feed', feed));
-    const after = (run) => run.phases.after10s ?? run.overall;
-    const everyAnswered = [bare, feed].every((run) => run.overall.ok === run.overall.scheduled);
+    const after = (run) => run.phases.after10s ?? run;
+    const everyAnswered = [bare, feed].every((run) => run.ok === run.scheduled);
     const ratio = after(bare).p99Ms ? Math.round((after(feed).p99Ms / after(bare).p99Ms) * 100) / 100 : null;
     const result = {
       ratePerSecond: RATE,

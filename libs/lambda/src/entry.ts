@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { runWithContext, settingsFromEnv, type CorrelationContext, type CorrelationSettings } from '@yubl/correlation';
+import { forwardingTarget } from './forwarding/target';
 import { createTimeoutWatch } from './timeout-warning';
 import { isWarmup, WARMED } from './warmup';
 
@@ -29,10 +30,12 @@ export interface EntryParts<E, T, R> {
   answer?: (result: T) => R;
   /** turns what `core` threw into the answer; without it the invocation fails */
   answerError?: (error: unknown) => R;
+  /** hands the event to the service's served instance instead (when a forwarding target is set) */
+  forward?: (target: string, event: E, context: Context) => Promise<R>;
 }
 
 export function lambdaEntry<E, T, R = T>(
-  { core, capture, summary, answer, answerError }: EntryParts<E, T, R>,
+  { core, capture, summary, answer, answerError, forward }: EntryParts<E, T, R>,
   { timeoutWarningMs = 500 }: EntryOptions = {},
 ): (event: E, context: Context) => Promise<R> {
   const settings = settingsFromEnv();
@@ -62,10 +65,24 @@ export function lambdaEntry<E, T, R = T>(
     return pending.then(settled, failed);
   }
 
+  // Undefined unless the function is set up to forward (FORWARDING_CONFIG_KEY): then one check a call.
+  const forwarding = forward && forwardingTarget();
+
+  function dispatch(correlation: CorrelationContext, event: E, context: Context): Promise<R> {
+    const target = forwarding!.url;
+    if (target !== undefined) return runWithContext(correlation, forward!, target, event, context);
+    return runWithContext(correlation, run, correlation, event, context);
+  }
+
   return (event: E, context: Context) => {
     if (isWarmup(event)) return Promise.resolve(WARMED as R);
     context.callbackWaitsForEmptyEventLoop = false;
     const correlation = capture(event, context, settings);
+    if (forwarding !== undefined) {
+      // The first calls wait for the first read of the target rather than guess where to run.
+      if (forwarding.pending) return forwarding.pending.then(() => dispatch(correlation, event, context));
+      return dispatch(correlation, event, context);
+    }
     return runWithContext(correlation, run, correlation, event, context);
   };
 }

@@ -3,6 +3,7 @@ import { buildContext, decodeKinesisData, fromKinesisRecord, runWithContext, set
 import { log } from '@yubl/logger';
 import { count } from '@yubl/metrics';
 import { lambdaEntry, type EntryOptions } from './entry';
+import { forwardEvent } from './forwarding/forward';
 
 export interface KinesisRecordInfo {
   partitionKey: string;
@@ -95,6 +96,7 @@ export function kinesisHandler(handler: (data: unknown, record: KinesisRecordInf
     {
       core,
       capture: (_event, context, s) => buildContext(undefined, '', context, s),
+      forward: forwardEvent as (target: string, event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>,
       // Stryker disable next-line OptionalChaining: an event without records is answered before any timeout warning
       summary: (event) => ({ records: event.Records?.length ?? 0, eventSourceARN: event.Records?.[0]?.eventSourceARN }),
     },

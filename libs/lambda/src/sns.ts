@@ -2,6 +2,7 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { buildContext, fromSnsRecord, runWithContext, settingsFromEnv, splitContext } from '@yubl/correlation';
 import { log } from '@yubl/logger';
 import { lambdaEntry, type EntryOptions } from './entry';
+import { forwardEvent } from './forwarding/forward';
 
 export interface SnsMessageInfo {
   messageId: string;
@@ -39,6 +40,7 @@ export function snsHandler(handler: (message: unknown, info: SnsMessageInfo) => 
     {
       core,
       capture: (_event, context, s) => buildContext(undefined, '', context, s),
+      forward: forwardEvent as (target: string, event: SNSEvent, context: Context) => Promise<void>,
       // Stryker disable next-line OptionalChaining: an event without records is answered before any timeout warning
       summary: (event) => ({ records: event.Records?.length ?? 0, topicArn: event.Records?.[0]?.Sns?.TopicArn }),
     },

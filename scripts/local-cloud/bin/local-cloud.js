@@ -6,6 +6,9 @@
 //                  [--async-retry-delay-ms 1000]   (the first retry of a failed asynchronous invocation; the second waits double)
 //   local-cloud stop [--state-dir .local]
 //   local-cloud status [--state-dir .local]
+//   local-cloud serve SERVICE [--delivery direct|forward] [--state-dir .local]   (scripts/serve, src/served.js)
+//   local-cloud unserve SERVICE [--state-dir .local]
+//   up --serve SERVICE [--serve-delivery direct|forward]: served from the start
 
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -25,6 +28,9 @@ const { values, positionals } = parseArgs({
     'state-dir': { type: 'string', default: process.env.LOCAL_CLOUD_STATE_DIR ?? path.join(root, '.local') },
     project: { type: 'string', multiple: true },
     'async-retry-delay-ms': { type: 'string', default: process.env.LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS },
+    serve: { type: 'string', multiple: true },
+    'serve-delivery': { type: 'string', default: 'direct' },
+    delivery: { type: 'string', default: 'direct' },
   },
 });
 const command = positionals[0];
@@ -55,6 +61,7 @@ async function up() {
     stateDir,
     projects: projectsFromOptions(),
     ...(values['async-retry-delay-ms'] ? { asyncRetryDelayMs: Number(values['async-retry-delay-ms']) } : {}),
+    serve: (values.serve ?? []).map((service) => ({ service, delivery: values['serve-delivery'] })),
   }).catch((error) => fail(error.message));
   const shutdown = async (signal) => {
     process.stdout.write(`[local-cloud] ${signal}: stopping\n`);
@@ -121,8 +128,20 @@ async function main() {
       process.stdout.write(`${JSON.stringify(await response.json(), null, 2)}\n`);
       return process.exit(response.ok ? 0 : 1);
     }
+    case 'serve':
+    case 'unserve': {
+      const service = positionals[1] ?? fail(`${command} needs a service: local-cloud ${command} SERVICE`);
+      const state = readState(stateDir);
+      if (!state || !alive(state.pid)) fail('no local cloud is running');
+      const url = `${state.baseUrl}/_local/served/${encodeURIComponent(service)}${command === 'serve' ? `?delivery=${values.delivery}` : ''}`;
+      const response = await fetch(url, { method: command === 'serve' ? 'PUT' : 'DELETE' }).catch((error) => fail(`${state.baseUrl} does not answer: ${error.message}`));
+      const body = await response.json();
+      if (!response.ok) fail(body.error?.message ?? JSON.stringify(body));
+      process.stdout.write(`${JSON.stringify(body)}\n`);
+      return undefined;
+    }
     default:
-      return fail(`unknown command '${command ?? ''}' (up, stop, status)`);
+      return fail(`unknown command '${command ?? ''}' (up, stop, status, serve, unserve)`);
   }
 }
 

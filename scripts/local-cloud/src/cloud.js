@@ -29,6 +29,7 @@ const { portsFor } = require('./ports');
 const { discoverProjects, resolveConfig, routesOf } = require('./projects');
 const { createRegistry, createResources, recreateResources } = require('./resources');
 const { rewriteSeeds, writeSeeds } = require('./seeds');
+const { createServedServices, FORWARDING_REFRESH_SECONDS } = require('./served');
 const { createSnsDelivery } = require('./event-sources/sns');
 const { StartTimings } = require('./start-timings');
 
@@ -90,6 +91,14 @@ function generateApiKeys(projects) {
 const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS' };
 const endpointVariable = (service) => ENDPOINT_VARIABLES[service] ?? `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
 
+/** Each service's configuration as `serverless print` resolved it, for a served instance to read (scripts/serve). */
+function writeResolvedConfigs(stateDir, services) {
+  const dir = path.join(stateDir, 'configs');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const { project, config } of services) fs.writeFileSync(path.join(dir, `${project.name}.json`), JSON.stringify(config));
+}
+
 function readState(stateDir) {
   try {
     return JSON.parse(fs.readFileSync(path.join(stateDir, 'local-cloud.json'), 'utf8'));
@@ -120,6 +129,7 @@ async function startCloud({
   projects = discoverProjects(),
   write = (line) => process.stdout.write(`${line}\n`),
   asyncRetryDelayMs = Number(process.env.LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS || ASYNC_RETRY_DELAY_MS),
+  serve = [], // [{service, delivery: 'direct'|'forward'}]: served outside Lambda once ready (src/served.js)
 } = {}) {
   const timings = new StartTimings();
   const log = (line) => write(`[local-cloud] ${line}`);
@@ -138,8 +148,9 @@ async function startCloud({
   let status = 'starting';
   // The child processes, kept running: each restarted when it exits (src/supervisor.js); the state
   // file lists their pids as they change.
+  let servedPids = []; // served services' processes (src/served.js), not supervised
   const supervisor = createSupervisor({ log, onChange: () => status !== 'stopping' && writeState() });
-  const writeState = () => fs.writeFileSync(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: supervisor.pids() }, null, 2));
+  const writeState = () => fs.writeFileSync(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: [...supervisor.pids(), ...servedPids] }, null, 2));
   const inProcess = new Map(); // part -> the port of its server in this process
   /**
    * Each part's liveness as probed now (a child's process and ports, a server's port), and what a
@@ -207,7 +218,8 @@ async function startCloud({
     };
     // Services reach each other through the gateway, as through the API's custom domain on AWS:
     // a serverless.yml reads it as ${env:API_BASE_URL, <the stage's domain>}.
-    const serviceEnv = { API_BASE_URL: baseUrl, OPENSEARCH_URL: opensearchUrl };
+    // FORWARDING_REFRESH_SECONDS: how soon a function sees its service's forward-to switch (src/served.js).
+    const serviceEnv = { API_BASE_URL: baseUrl, OPENSEARCH_URL: opensearchUrl, FORWARDING_REFRESH_SECONDS: String(FORWARDING_REFRESH_SECONDS) };
     const clients = createClients({ region, endpoints });
     const registry = createRegistry({ region, accountId: ACCOUNT_ID });
     const mappings = []; // every function's Kinesis mappings
@@ -358,6 +370,7 @@ async function startCloud({
         functionsByArn.set(fn.arn, fn);
         functionsByKey.set(fn.key, fn);
         ruleSources.push({ fn, events: definition.events });
+        fn.eventSourceArns = [];
         for (const event of definition.events ?? []) {
           if (event.sns) {
             const topicArn = typeof event.sns === 'string'
@@ -365,6 +378,7 @@ async function startCloud({
               : event.sns.arn ? renderHere(event.sns.arn) : sns.createTopic(event.sns.topicName);
             if (event.sns.filterPolicy) log(`${fn.key}: SNS filter policies are not emulated; every message is delivered`);
             sns.subscribe(topicArn, 'lambda', fn.arn);
+            fn.eventSourceArns.push(topicArn);
           }
           if (event.stream) {
             const stream = typeof event.stream === 'string' ? { arn: event.stream } : event.stream;
@@ -374,10 +388,11 @@ async function startCloud({
             }
             const mapping = kinesisMappingFrom(stream, { render: renderHere, region, accountId: ACCOUNT_ID });
             if (mapping.enabled) mappings.push({ fn, mapping });
+            fn.eventSourceArns.push(mapping.streamArn);
           }
         }
       }
-      services.push({ project, ports: servicePorts, routes: routesOf(config), functionEnv: renderedEnvironment(config, renderHere) });
+      services.push({ project, config, ports: servicePorts, routes: routesOf(config), functionEnv: renderedEnvironment(config, renderHere) });
     }
 
     // 5. One serverless-offline per service, restarted when it exits (a function's invocations in
@@ -434,10 +449,44 @@ async function startCloud({
       endpoints: { ...endpoints, opensearch: opensearchUrl },
       // What a process sets to point its SDK clients here, as the functions have it.
       endpointEnvironment,
-      services: Object.fromEntries(services.map(({ project, ports: p }) => [project.name, { http: `http://127.0.0.1:${p.http}`, lambda: `http://127.0.0.1:${p.lambda}` }])),
+      services: Object.fromEntries(
+        services.map(({ project, ports: p, functionEnv }) => [
+          project.name,
+          {
+            http: `http://127.0.0.1:${p.http}`,
+            lambda: `http://127.0.0.1:${p.lambda}`,
+            // What a served instance of the service needs that only this cloud knows (scripts/serve).
+            functionEnvironment: functionEnv,
+            eventSourceArns: Object.fromEntries(
+              [...functionsByKey.values()].filter((fn) => fn.key.startsWith(`${project.name}/`)).map((fn) => [fn.key.slice(project.name.length + 1), fn.eventSourceArns]),
+            ),
+          },
+        ]),
+      ),
     };
+    writeResolvedConfigs(stateDir, services);
     fs.writeFileSync(path.join(stateDir, 'endpoints.json'), JSON.stringify(published, null, 2));
     writeState();
+
+    // 8. Services served outside Lambda, now or later (PUT /_local/served/<service>).
+    const served = createServedServices({
+      services,
+      functionsByKey,
+      gateway,
+      stateDir,
+      baseUrl,
+      projects,
+      apiKeys,
+      write,
+      log,
+      onChildren: (pids) => {
+        servedPids = pids;
+        writeState();
+      },
+    });
+    gateway.setAdmin(served.admin);
+    stoppers.push(() => served.stopAll());
+    for (const { service, delivery } of serve) await served.start(service, delivery);
     for (const name of parts.keys()) if (parts.get(name) === 'starting') parts.set(name, 'ready');
     status = 'ready';
     log(`start-up breakdown (seconds from the start; phases overlap): ${timings.line()}`);

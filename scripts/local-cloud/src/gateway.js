@@ -7,19 +7,27 @@
 
 const crypto = require('node:crypto');
 const http = require('node:http');
+const { invokeServed } = require('./served');
 
+/**
+ * A declared path as a regular expression (one capture group per parameter, named in `names` in
+ * order) and a score for choosing among matches.
+ */
 function routeMatcher(path) {
   const segments = path.split('/').filter(Boolean);
+  const names = [];
   const pattern = segments
     .map((segment) => {
-      if (/^\{[^}]+\+\}$/.test(segment)) return '/.+';
-      if (/^\{[^}]+\}$/.test(segment)) return '/[^/]+';
+      const parameter = /^\{([^}+]+)(\+?)\}$/.exec(segment);
+      if (parameter) names.push(parameter[1]);
+      if (parameter?.[2]) return '/(.+)';
+      if (parameter) return '/([^/]+)';
       return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
     })
     .join('');
   // Literal segments weigh most, then parameters; a greedy segment least.
   const score = segments.reduce((sum, s) => sum + (s.endsWith('+}') ? 1 : s.startsWith('{') ? 10 : 100), 0);
-  return { regex: new RegExp(`^${pattern || '/'}/?$`), score };
+  return { regex: new RegExp(`^${pattern || '/'}/?$`), score, names };
 }
 
 const sendJson = (response, status, body, headers = {}) =>
@@ -98,6 +106,8 @@ function proxy(request, response, port, log, { gatewayErrors = false, timeoutMs 
 
 function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
   let routes = [];
+  const servedPorts = new Map(); // service -> the port of its served instance (src/served.js)
+  let admin;
 
   const server = http.createServer((request, response) => {
     const url = new URL(request.url, 'http://gateway');
@@ -108,9 +118,11 @@ function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
         (error) => sendJson(response, 500, { status: 'unknown', error: error.message }),
       );
     }
+    // The local cloud's own switches (no API Gateway has them): served services.
+    if (url.pathname.startsWith('/_local/') && admin) return admin(request, response, url);
     const candidates = routes.filter((route) => route.regex.test(url.pathname));
     const route = candidates.filter((r) => r.method === request.method || r.method === 'ANY' || r.method === '*').sort((a, b) => b.score - a.score)[0];
-    if (route) return proxy(request, response, route.port, log, { gatewayErrors: true, timeoutMs });
+    if (route) return proxy(request, response, servedPorts.get(route.service) ?? route.port, log, { gatewayErrors: true, timeoutMs });
     if (candidates.length > 0) {
       return sendJson(response, 405, { error: { code: 'MethodNotAllowed', message: `${request.method} is not allowed on ${url.pathname}` } });
     }
@@ -122,6 +134,15 @@ function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
     /** Declares the routes of one service: [{ method, path }] served on `port`. */
     addRoutes(service, port, declared) {
       routes = routes.concat(declared.map((r) => ({ ...r, ...routeMatcher(r.path), service, port })));
+    },
+    /** Sends a service's routes to its served instance on `port` (undefined: back to serverless-offline). */
+    routeService(service, port) {
+      if (port === undefined) servedPorts.delete(service);
+      else servedPorts.set(service, port);
+    },
+    /** Handles /_local/ requests: `handler(request, response, url)`. */
+    setAdmin(handler) {
+      admin = handler;
     },
   };
 }
@@ -156,9 +177,27 @@ function createLambdaRouter({ functionsByName, invoker, log }) {
       });
       return;
     }
+    if (fn.servedUrl) return invokeServedFromRouter(request, response, fn);
     request.url = `/2015-03-31/functions/${fn.name}/invocations`;
     // A synchronous invoke lasts as long as its function may run: no integration timeout here.
     proxy(request, response, fn.lambdaPort, log, { timeoutMs: Infinity });
+  });
+}
+
+/** A synchronous Invoke of a function that is served (src/served.js): the payload, or the error as Lambda marks it. */
+function invokeServedFromRouter(request, response, fn) {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', async () => {
+    let event;
+    try {
+      const text = Buffer.concat(chunks).toString('utf8');
+      event = text ? JSON.parse(text) : {};
+    } catch {
+      return sendJson(response, 400, { Type: 'User', message: 'Could not parse request body into json' }, { 'x-amzn-errortype': 'InvalidRequestContentException' });
+    }
+    const result = await invokeServed(fn, event).catch((error) => ({ ok: false, functionError: 'Unhandled', payload: { errorMessage: error.message } }));
+    return sendJson(response, 200, result.payload, result.ok ? {} : { 'x-amz-function-error': result.functionError });
   });
 }
 

@@ -12,6 +12,7 @@
 // Each function runs in its service's serverless-offline, reached on that one's Lambda port.
 
 const crypto = require('node:crypto');
+const { invokeServed } = require('./served');
 
 /**
  * A function as the Lambda service knows it: where it runs locally and the settings AWS applies
@@ -26,6 +27,9 @@ const crypto = require('node:crypto');
  * @property {number} [maximumEventAge] seconds an asynchronous event is kept trying (6 hours by default)
  * @property {number} [reservedConcurrency]
  * @property {string} [onFailure] the ARN of its asynchronous on-failure destination
+ * @property {string[]} [eventSourceArns] the streams and topics it reads (published for a served instance)
+ * @property {string} [servedUrl] set while its service is served outside Lambda (src/served.js): it runs there
+ * @property {string} [functionKey] its key in serverless.yml, as the served instance names it
  */
 
 /**
@@ -94,6 +98,8 @@ function failureText(result) {
  * @returns {Promise<InvokeResult>}
  */
 async function invokeSync(fn, event) {
+  // A function whose service is served outside Lambda (src/served.js) runs there.
+  if (fn.servedUrl) return /** @type {Promise<InvokeResult>} */ (invokeServed(fn, event));
   const response = await fetch(`http://127.0.0.1:${fn.lambdaPort}/2015-03-31/functions/${fn.name}/invocations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -69,4 +69,16 @@ async function rewriteSeeds(written, log) {
   for (const seed of written) await putSeed(seed, log);
 }
 
-module.exports = { writeSeeds, rewriteSeeds };
+/** Puts one plain config value through the config service's API, as an operator's `./build.sh config put` does. */
+async function putConfigValue({ projects, baseUrl, apiKeys, service, key, value, log }) {
+  for (const project of projects) {
+    const file = path.join(project.dir, 'local-seeds.json');
+    if (!fs.existsSync(file)) continue;
+    const { api } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const url = `${baseUrl}${api.path.replace('{service}', service).replace('{key}', key)}`;
+    return putSeed({ url, adminKey: apiKeys[api.apiKeyVariable], body: JSON.stringify({ value, encrypted: false }), label: `${service}/${key} = ${value}` }, log);
+  }
+  throw new Error('no project of this cloud serves config values (local-seeds.json)');
+}
+
+module.exports = { writeSeeds, rewriteSeeds, putConfigValue };

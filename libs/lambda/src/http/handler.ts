@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { fromApiGateway } from '@yubl/correlation';
 import { lambdaEntry, type EntryOptions } from '../entry';
+import { forwardHttp } from '../forwarding/forward';
 import { parseJsonBody } from './json-body';
 import { errorResponse, toGatewayResponse, type GatewayResponse } from './responses';
 import type { ApiGatewayEvent, HttpRequest, HttpResult, StandardSchema } from './types';
@@ -50,7 +51,7 @@ const summary = (event: ApiGatewayEvent) => {
 
 /** The entry of an HTTP function: whatever `core` returns or throws becomes API Gateway's answer. */
 const httpEntry = (core: Core, options: EntryOptions) =>
-  lambdaEntry<ApiGatewayEvent, unknown, GatewayResponse>({ core, capture: fromApiGateway, summary, answer: toGatewayResponse, answerError: errorResponse }, options);
+  lambdaEntry<ApiGatewayEvent, unknown, GatewayResponse>({ core, capture: fromApiGateway, summary, answer: toGatewayResponse, answerError: errorResponse, forward: forwardHttp }, options);
 
 /**
  * An API Gateway handler: `handler` takes an HttpRequest and returns an HttpResult (see ok, created,

@@ -7,6 +7,7 @@ import { isUnavailable } from './unavailable';
 export interface GatewayResponse {
   statusCode: number;
   headers: Record<string, string | number | boolean>;
+  multiValueHeaders?: Record<string, string[]>;
   body?: string;
   isBase64Encoded?: boolean;
 }

@@ -1,9 +1,11 @@
 // Bundle bytes are deterministic, so the budget is a test: the full wrapper (correlation, logger,
-// metrics, HTTP handling) adds at most 11 KB, minified, to a function bundle built as
+// metrics, HTTP handling) adds at most 14 KB, minified, to a function bundle built as
 // serverless-esbuild builds one. The bench (bench/wrapper.bench.js) reports the same numbers.
 // It was 10 KB (issue 3's target) until issue 9 put in every HTTP function the loop guard's proof
 // check (chain-proof.ts), the UTF-8 codec of correlation ids (header-value.ts) and the 503 answer
-// for a dependency that timed out (unavailable.ts): about 1.1 KB, measured 10,875 bytes added.
+// for a dependency that timed out (unavailable.ts), about 1.1 KB; and issue 10 put in every bundle
+// forwarding to a served instance (src/forwarding), about 2.9 KB — forwarding must be in the
+// function already when a service starts moving, as switching it on is a config value, not a deploy.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ const { bundle } = require('../../../../bench/wrapper/build') as {
   bundle: (variant: string, outdir: string) => Promise<{ bytes: number; inputs: string[] }>;
 };
 
-const BUDGET_BYTES = 11 * 1024;
+const BUDGET_BYTES = 14 * 1024;
 let outdir: string;
 let bare: { bytes: number; inputs: string[] };
 let yubl: { bytes: number; inputs: string[] };

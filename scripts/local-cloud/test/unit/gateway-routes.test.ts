@@ -15,6 +15,12 @@ describe('gateway route matching', () => {
     expect(parameter).toBeGreaterThan(greedy);
   });
 
+  it('names each parameter and captures its value, for a served service`s pathParameters', () => {
+    const route = routeMatcher('/users/{id}/files/{proxy+}');
+    expect(route.names).toEqual(['id', 'proxy']);
+    expect(route.regex.exec('/users/42/files/a/b')?.slice(1)).toEqual(['42', 'a/b']);
+  });
+
   it('treats regular-expression characters in paths literally', () => {
     expect(routeMatcher('/a.b').regex.test('/axb')).toBe(false);
   });
