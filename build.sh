@@ -46,6 +46,7 @@ stack first) or from inside services/NAME (that project only), or pass --service
   ./build.sh logs    --stage S --service NAME [--function F] [--since 15m] [--follow] [--json]
   ./build.sh logs replay --stage S                          (re-ships the log shipper's dead letters)
   ./build.sh metrics --stage S [--name N] [--since 15m] [--json]
+  ./build.sh janitor --stage S [--dry-run] [--keep N]       (old Lambda versions of the stage deleted; --dry-run lists them)
   ./build.sh redrive --stage S --queue NAME [--json]        (re-delivers a failure queue's records to their function)
   ./build.sh config put --stage S SERVICE KEY VALUE [--encrypt]   (VALUE - reads stdin)
   ./build.sh config get --stage S SERVICE [KEY]
@@ -75,7 +76,8 @@ while [ $# -gt 0 ]; do
     --dry-run) DRY_RUN=1; shift ;;
     --encrypt) ENCRYPT=1; shift ;;
     --correlation-id|--since|--name|--queue) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-    --follow|--json) OPS_ARGS+=("$1"); shift ;;
+    --follow|--json|--dry-run) OPS_ARGS+=("$1"); shift ;;
+    --keep) OPS_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     -) POSITIONAL+=("$1"); shift ;;
     -*) die "unknown option '$1' (see ./build.sh --help)" ;;
@@ -413,6 +415,12 @@ case "$COMMAND" in
     node scripts/ops-cli.js "$verb" --stage "$STAGE" ${OPS_ARGS[@]+"${OPS_ARGS[@]}"}
     ;;
 
+  janitor)
+    need_stage; ensure_deps
+    [ "$STAGE" = local ] || export AWS_PROFILE="$(aws_profile)"
+    node scripts/ops-cli.js janitor --stage "$STAGE" ${OPS_ARGS[@]+"${OPS_ARGS[@]}"}
+    ;;
+
   config)
     need_stage; ensure_deps
     [ "$STAGE" = local ] || export AWS_PROFILE="$(aws_profile)"
@@ -446,6 +454,6 @@ case "$COMMAND" in
     ;;
 
   *)
-    die "unknown command '$COMMAND' (install, lint, test, package, promote, deploy, remove, logs, metrics, redrive, config, serve, stop, bench; ./build.sh --help)"
+    die "unknown command '$COMMAND' (install, lint, test, package, promote, deploy, remove, logs, metrics, redrive, janitor, config, serve, stop, bench; ./build.sh --help)"
     ;;
 esac

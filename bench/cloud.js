@@ -78,5 +78,21 @@ async function followedBy(cloud, author, count) {
   return followerIds;
 }
 
-module.exports = { startBenchCloud, writeResult, aUser, batchWriteAll, documentClient, followedBy };
+/**
+ * A bearer token for any user id, signed with the cloud's JWT secret: read through the config API
+ * with the read key and decrypted under its encryption context, as a function reads it.
+ */
+async function tokenSigner(cloud) {
+  const { DecryptCommand, KMSClient } = require('@aws-sdk/client-kms');
+  const { SignJWT } = await import('jose');
+  const response = await fetch(`${cloud.baseUrl}/config/auth/jwt-secret`, { headers: { 'x-api-key': cloud.apiKeys['config-read'] } });
+  if (!response.ok) throw new Error(`GET /config/auth/jwt-secret answered ${response.status}`);
+  const { value } = await response.json();
+  const kms = new KMSClient({ region: cloud.region, endpoint: cloud.endpoints.kms, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const { Plaintext } = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(value, 'base64'), EncryptionContext: { service: 'auth', key: 'jwt-secret' } }));
+  const key = new Uint8Array(Plaintext);
+  return (userId) => new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt().setExpirationTime('1h').sign(key);
+}
+
+module.exports = { startBenchCloud, writeResult, aUser, batchWriteAll, documentClient, followedBy, tokenSigner };
 

@@ -6,7 +6,8 @@
 //   config get --stage S SERVICE [KEY]
 // A secret is encrypted here, with the stage's config KMS key under the context {service, key},
 // and only the ciphertext travels; nothing printed ever holds the plaintext.
-// Where: --stage local reads the running local cloud's .local/endpoints.json; any other stage needs
+// Where: --stage local reads the running local cloud's endpoints.json (in LOCAL_CLOUD_STATE_DIR, or
+// .local); any other stage needs
 // YUBL_API_BASE_URL and API_KEY_CONFIG_ADMIN (put) or API_KEY_CONFIG_READ (get), and AWS credentials.
 
 const fs = require('node:fs');
@@ -28,7 +29,8 @@ const stage = values.stage ?? fail('--stage is required');
 
 function target() {
   if (stage === 'local') {
-    const file = path.resolve(__dirname, '..', '.local', 'endpoints.json');
+    // The running local cloud's endpoints (LOCAL_CLOUD_STATE_DIR, or the developer's .local), as ops-cli finds them.
+    const file = path.join(process.env.LOCAL_CLOUD_STATE_DIR ?? path.resolve(__dirname, '..', '.local'), 'endpoints.json');
     if (!fs.existsSync(file)) fail('no local cloud is running: start it with ./build.sh deploy --stage local --detach');
     const cloud = JSON.parse(fs.readFileSync(file, 'utf8'));
     return {

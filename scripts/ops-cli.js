@@ -6,6 +6,7 @@
 //   logs    --stage S --service X [--function F] [--since 15m] [--follow] [--json]
 //   replay  --stage S                                   re-ships ship-logs' dead letters
 //   metrics --stage S [--name N] [--since 15m] [--json] per minute, per dimensions
+//   janitor --stage S [--dry-run] [--keep N]            old Lambda versions deleted (services/ops/src/janitor.ts)
 //   redrive --stage S --queue NAME [--json]            re-delivers a failure queue's records (scripts/redrive.js)
 // Lines come from the central store (OpenSearch: the local cloud's stand-in, or the stage's
 // domain signed with the operator's profile), metrics from CloudWatch. A person reads the default
@@ -38,6 +39,8 @@ const { values, positionals } = parseArgs({
     follow: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     name: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    keep: { type: 'string' },
     queue: { type: 'string' },
   },
 });
@@ -233,6 +236,33 @@ async function metrics() {
   }
 }
 
+// ---- janitor -----------------------------------------------------------------------------------------
+
+/** The ops service's janitor, run from here with the operator's profile: the same domain code as its scheduled function. */
+async function janitor() {
+  if (stage === 'local') {
+    process.stdout.write('janitor: the local cloud publishes no Lambda versions (there is no local Lambda control plane): nothing to prune\n');
+    return;
+  }
+  // The janitor is TypeScript; transpiled here on load, as the tests do.
+  require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+  const { LambdaClient } = require('@aws-sdk/client-lambda');
+  const { pruneStage } = require('../services/ops/src/janitor');
+  const { lambdaJanitorPorts } = require('../services/ops/src/adapters/lambda');
+  const keepNewest = values.keep === undefined ? 3 : Number(values.keep);
+  const dryRun = values['dry-run'];
+  const client = new LambdaClient({ region: process.env.AWS_REGION ?? 'eu-west-1' });
+  const reports = await pruneStage(lambdaJanitorPorts(stage, client), { keepNewest, dryRun });
+  const verb = dryRun ? 'would delete' : 'deleted';
+  for (const report of reports) {
+    const kept = report.kept.map((k) => `${k.version} (${k.because})`).join(', ');
+    process.stdout.write(`${report.functionName}: ${verb} ${report.removed.length ? report.removed.join(', ') : 'nothing'}; keeps ${kept}\n`);
+    for (const refused of report.refused) process.stdout.write(`  ${refused.version} refused: ${refused.reason}\n`);
+  }
+  const total = reports.reduce((sum, report) => sum + report.removed.length, 0);
+  process.stdout.write(`janitor: ${verb} ${total} version(s) of ${reports.length} function(s) of ${stage}\n`);
+}
+
 // ---- redrive ---------------------------------------------------------------------------------------
 
 async function redrive() {
@@ -257,5 +287,5 @@ async function redrive() {
   if (counts.left > 0) process.exitCode = 1;
 }
 
-const commands = { logs, replay, metrics, redrive };
-(commands[command] ?? (() => fail(`unknown command '${command ?? ''}' (logs, replay, metrics, redrive)`)))().catch((error) => fail(error.message));
+const commands = { logs, replay, metrics, redrive, janitor };
+(commands[command] ?? (() => fail(`unknown command '${command ?? ''}' (logs, replay, metrics, redrive, janitor)`)))().catch((error) => fail(error.message));

@@ -46,6 +46,9 @@ class ReleasePlugin {
         this.addCanaryResources();
         this.addWarmerRole();
       },
+      // Once every function has its own role (scripts/serverless-iam-per-function, which runs after
+      // the resources are merged), the hook's role gets what the hook does.
+      'before:aws:package:finalize:saveServiceState': () => this.grantHookItsCalls(),
     };
   }
 
@@ -166,14 +169,12 @@ class ReleasePlugin {
     hook.Properties.Environment.Variables.SMOKE_TEST_TARGETS = {
       'Fn::Join': ['', ['[', { 'Fn::Join': [',', targets.map((t) => ({ 'Fn::Join': ['', [`{"function":"${t.function}","method":"${t.method}","route":"${t.route}","version":"`, t.version, '"}']] }))] }, ']']],
     };
-    // The hook may invoke the new versions it tests and report on its deployment groups, nothing more.
-    const hookRole = resources[hook.Properties.Role?.['Fn::GetAtt']?.[0]];
-    hookRole?.Properties.Policies[0].PolicyDocument.Statement.push(
+    // The hook may invoke the new versions it tests and report on its deployment groups, nothing more
+    // (granted by grantHookItsCalls, once the hook has its own role).
+    this.hookStatements = [
       { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: targets.map((t) => t.version) },
-      ...(hook.Properties.Role['Fn::GetAtt'][0] === this.provider.naming.getRoleLogicalId()
-        ? [] // serverless-plugin-canary-deployments adds PutLifecycleEventHookExecutionStatus to the shared role
-        : [{ Effect: 'Allow', Action: ['codedeploy:PutLifecycleEventHookExecutionStatus'], Resource: this.apiFunctions.map((key) => this.deploymentGroupArn(key)) }]),
-    );
+      { Effect: 'Allow', Action: ['codedeploy:PutLifecycleEventHookExecutionStatus'], Resource: this.apiFunctions.map((key) => this.deploymentGroupArn(key)) },
+    ];
     const hookName = service.getFunction(HOOK).name;
     resources.ReleaseCodeDeployRole = {
       Type: 'AWS::IAM::Role',
@@ -195,6 +196,17 @@ class ReleasePlugin {
         ],
       },
     };
+  }
+
+  grantHookItsCalls() {
+    if (!this.hookStatements) return;
+    const resources = this.serverless.service.provider.compiledCloudFormationTemplate.Resources;
+    const hook = resources[this.provider.naming.getLambdaLogicalId(HOOK)];
+    const roleId = hook.Properties.Role?.['Fn::GetAtt']?.[0];
+    if (roleId === this.provider.naming.getRoleLogicalId()) {
+      throw new Error(`serverless-release: the ${HOOK} hook shares the service's role; list serverless-iam-per-function in plugins`);
+    }
+    resources[roleId].Properties.Policies[0].PolicyDocument.Statement.push(...this.hookStatements);
   }
 
   // serverless-plugin-warmup's warmer, given this role by custom.warmup (services/common.yml): its

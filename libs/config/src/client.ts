@@ -1,6 +1,6 @@
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { log } from '@yubl/logger';
-import { ConfigServiceProvider, type ConfigEntry } from './provider';
+import { ConfigServiceError, ConfigServiceProvider, type ConfigEntry } from './provider';
 import { sdkClientOptions } from '@yubl/aws';
 
 export interface ConfigClientOptions {
@@ -16,6 +16,11 @@ export interface ConfigClientOptions {
   maxStaleSeconds?: number;
   /** decrypts encrypted entries (default: a KMS client from the environment) */
   kms?: Pick<KMSClient, 'send'>;
+  /**
+   * values served while the config service says an entry does not exist (404): a switch with a
+   * documented default needs no entry until someone turns it. Never used when the service fails.
+   */
+  defaults?: Record<string, string>;
 }
 
 export interface ConfigClient {
@@ -34,6 +39,14 @@ export class ConfigUnavailableError extends Error {
 }
 
 const RELOAD_INTERVAL_MS = 1_000;
+
+/** True when the config service answered 404 (Powertools wraps the provider's error in its own). */
+function isAbsent(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ConfigServiceError) return cause.status === 404;
+  }
+  return false;
+}
 
 interface Loaded {
   version: number;
@@ -61,6 +74,7 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
     apiKey = process.env.CONFIG_API_KEY ?? '',
     refreshSeconds = Number(process.env.CONFIG_REFRESH_SECONDS ?? 60),
     maxStaleSeconds = 3600,
+    defaults = {},
   } = options;
   const provider = new ConfigServiceProvider(baseUrl, apiKey);
   let kms = options.kms;
@@ -96,6 +110,12 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
       loaded.set(name, { version: entry.version, value, loadedAt: Date.now() });
       lastError.delete(name);
     } catch (error) {
+      if (Object.hasOwn(defaults, name) && isAbsent(error)) {
+        // Version 0: the first entry written (version 1) replaces it at the next refresh.
+        loaded.set(name, { version: 0, value: defaults[name]!, loadedAt: Date.now() });
+        lastError.delete(name);
+        return;
+      }
       const reason = (error as Error).message;
       lastError.set(name, reason);
       const previous = loaded.get(name);

@@ -8,6 +8,8 @@ export interface SnsMessageInfo {
   messageId: string;
   topicArn: string;
   timestamp: string;
+  /** the invocation's time left, in ms: for a handler that waits on something (retries, say) */
+  remainingTimeMs: () => number;
 }
 
 /**
@@ -24,7 +26,7 @@ export function snsHandler(handler: (message: unknown, info: SnsMessageInfo) => 
     let firstError: unknown;
     for (const record of event.Records ?? []) {
       await runWithContext(fromSnsRecord(record, context, settings), async () => {
-        const info = { messageId: record.Sns.MessageId, topicArn: record.Sns.TopicArn, timestamp: record.Sns.Timestamp };
+        const info = { messageId: record.Sns.MessageId, topicArn: record.Sns.TopicArn, timestamp: record.Sns.Timestamp, remainingTimeMs: () => context.getRemainingTimeInMillis() };
         try {
           await handler(splitContext(JSON.parse(record.Sns.Message)).data, info);
         } catch (error) {

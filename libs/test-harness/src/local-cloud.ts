@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** The AWS services a local cloud emulates, each at the endpoint an SDK v3 client is given. */
-export type LocalAwsService = 'kinesis' | 'dynamodb' | 'kms' | 'sns' | 'sqs' | 'logs' | 'eventbridge' | 'lambda' | 'cloudwatch';
+export type LocalAwsService = 'kinesis' | 'dynamodb' | 'kms' | 'sns' | 'sqs' | 'logs' | 'eventbridge' | 'lambda' | 'cloudwatch' | 'iotdata';
 
 /** What a running local cloud publishes in its state directory's endpoints.json. */
 export interface LocalCloudEndpoints {
@@ -14,8 +14,12 @@ export interface LocalCloudEndpoints {
   stage: string;
   region: string;
   apiKeys: Record<string, string>;
-  /** `opensearch` is the stand-in for the stage's OpenSearch domain: a REST endpoint, no SDK's. */
-  endpoints: Record<LocalAwsService | 'opensearch', string>;
+  /**
+   * `opensearch` is the stand-in for the stage's OpenSearch domain: a REST endpoint, no SDK's;
+   * `partner` the stand-in for the streaming partner's API (scripts/local-cloud/src/stand-ins/partner.js);
+   * `mqtt` the broker's WebSocket URL (the gateway's /mqtt).
+   */
+  endpoints: Record<LocalAwsService | 'opensearch' | 'partner' | 'mqtt', string>;
   /** the AWS_ENDPOINT_URL_* variables that point SDK clients at these endpoints */
   endpointEnvironment: Record<string, string>;
   services: Record<string, { http: string; lambda: string }>;
@@ -56,7 +60,7 @@ function deployedStage(baseUrl: string): LocalCloudEndpoints {
     baseUrl,
     stage: process.env.TEST_STAGE ?? 'dev',
     region: process.env.AWS_REGION ?? 'eu-west-1',
-    apiKeys: { 'config-read': process.env.API_KEY_CONFIG_READ ?? '', 'config-admin': process.env.API_KEY_CONFIG_ADMIN ?? '' },
+    apiKeys: { 'config-read': process.env.API_KEY_CONFIG_READ ?? '', 'config-admin': process.env.API_KEY_CONFIG_ADMIN ?? '', partner: process.env.API_KEY_PARTNER ?? '' },
     endpoints: {} as LocalCloudEndpoints['endpoints'],
     endpointEnvironment: {},
     services: {},

@@ -2,8 +2,8 @@
 // with an event shaped as AWS sends it; TEST_MODE=http goes through the local cloud's (or a
 // deployed stage's, TEST_BASE_URL) gateway and event sources. The test says what happens, `when`
 // decides how. Declare each endpoint or consumer once, next to the service's tests.
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { apiGatewayV1, kinesisBatch, lambdaContext } from './events';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, SNSEvent } from 'aws-lambda';
+import { apiGatewayV1, kinesisBatch, lambdaContext, snsEvent } from './events';
 import { localCloud } from './local-cloud';
 
 export type TestMode = 'handler' | 'http';
@@ -109,4 +109,26 @@ export async function weDeliver(consumer: KinesisConsumer, records: { data: unkn
   }
   const handler = await consumer.handler();
   return handler(kinesisBatch(records, consumer.stream()), lambdaContext());
+}
+
+export interface SnsConsumer {
+  /** the topic as named on the stage, e.g. partner-account-requests-local */
+  topic: () => string;
+  handler: () => Promise<Handler<SNSEvent, void>>;
+  /** publishes the message on the real topic, for http mode (the test supplies its SNS client) */
+  publish: (message: unknown, attributes: Record<string, string>) => Promise<void>;
+  /** the function's timeout, for the remaining time the handler sees in process (default 6 s) */
+  timeoutMs?: number;
+}
+
+/**
+ * Delivers one SNS message to a consumer: in process as the one-record event Lambda hands it
+ * (settles as the handler does: a rejection is what Lambda would retry), or onto the topic for the
+ * local cloud's delivery (settles once published: await the effect with eventually()).
+ * `attributes` are String message attributes (correlation ids ride there).
+ */
+export async function weNotify(consumer: SnsConsumer, message: unknown, attributes: Record<string, string> = {}, mode: TestMode = testMode()): Promise<void> {
+  if (mode === 'http') return consumer.publish(message, attributes);
+  const handler = await consumer.handler();
+  await handler(snsEvent({ message, attributes, topic: consumer.topic() }), lambdaContext({ timeoutMs: consumer.timeoutMs }));
 }

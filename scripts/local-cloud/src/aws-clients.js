@@ -18,6 +18,14 @@ function createClients({ region, endpoints }) {
     kms: new KMSClient({ ...base, endpoint: endpoints.kms }),
     sns: new SNSClient({ ...base, endpoint: endpoints.sns }),
     sqs: new SQSClient({ ...base, endpoint: endpoints.sqs }),
+    // The IoT stand-in's control route (emulators/iot.js): no SDK client speaks it.
+    iot: {
+      async addAuthorizer(props) {
+        const response = await fetch(`${endpoints.iotdata}/_local/authorizers`, { method: 'POST', body: JSON.stringify(props) });
+        if (!response.ok) throw new Error(`the IoT emulator refused the authorizer ${props.AuthorizerName}: ${response.status} ${await response.text()}`);
+        return response.json();
+      },
+    },
   };
 }
 

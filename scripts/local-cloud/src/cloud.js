@@ -22,6 +22,7 @@ const { createSns } = require('./emulators/sns');
 const { createSqs } = require('./emulators/sqs');
 const { ASYNC_RETRY_DELAY_MS, createLambdaInvoker } = require('./lambda-invoker');
 const { createGateway, createLambdaRouter } = require('./gateway');
+const { declaredGatewayResponses } = require('./gateway-responses');
 const { render } = require('./intrinsics');
 const { kinesisMappingFrom, startKinesisMapping } = require('./event-sources/kinesis');
 const { startOffline, waitForPorts } = require('./offline');
@@ -32,6 +33,7 @@ const { rewriteSeeds, writeSeeds } = require('./seeds');
 const { createServedServices, FORWARDING_REFRESH_SECONDS } = require('./served');
 const { createSnsDelivery } = require('./event-sources/sns');
 const { StartTimings } = require('./start-timings');
+const { createPartnerStandIn } = require('./stand-ins/partner');
 
 const ACCOUNT_ID = '000000000000';
 const EMULATOR = path.join(__dirname, 'emulators', 'run-emulator.js');
@@ -88,7 +90,7 @@ function generateApiKeys(projects) {
 }
 
 // The SDK's variable for a service's endpoint is named after its service id ("CloudWatch Logs").
-const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS' };
+const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', iotdata: 'AWS_ENDPOINT_URL_IOT_DATA_PLANE' };
 const endpointVariable = (service) => ENDPOINT_VARIABLES[service] ?? `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
 
 /** Each service's configuration as `serverless print` resolved it, for a served instance to read (scripts/serve). */
@@ -199,6 +201,7 @@ async function startCloud({
       eventbridge: `http://127.0.0.1:${ports.aws}`,
       lambda: `http://127.0.0.1:${ports.lambda}`,
       cloudwatch: `http://127.0.0.1:${ports.aws}`,
+      iotdata: `http://127.0.0.1:${ports.iot}`,
     };
     // The OpenSearch domain is no AWS SDK endpoint (AWS_ENDPOINT_URL_OPENSEARCH names the control
     // plane's), so it is published beside the others and handed to services as OPENSEARCH_URL.
@@ -235,8 +238,8 @@ async function startCloud({
 
     // 2. Emulators. In memory: a restarted one has lost every record or item, and gets its
     // streams or tables again (the same names), the pollers or seeds that depend on them with them.
-    const startEmulator = (kind) => () => {
-      const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env: process.env, write });
+    const startEmulator = (kind, env = process.env) => () => {
+      const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env, write });
       return {
         pid: emulator.child.pid,
         exited: emulator.exited,
@@ -273,8 +276,16 @@ async function startCloud({
         recovers: 'its tables (the same names, keys and indexes, empty) and the seeded config values (the same values, so tokens stay good)',
         loses: 'every item: users, relationships, yubls, feeds, outboxes, idempotency keys, config entries other than the seeds',
       }),
+      // IoT Core (the MQTT broker and the data plane, src/emulators/iot.js): the gateway's /mqtt leads there.
+      supervisor.keep('iot', {
+        start: startEmulator('iot', { ...process.env, LOCAL_CLOUD_REGION: region, LOCAL_CLOUD_ACCOUNT_ID: ACCOUNT_ID, LOCAL_CLOUD_LAMBDA_ENDPOINT: endpoints.lambda }),
+        ports: [ports.iot],
+        recover: () => recreateResources(['AWS::IoT::Authorizer'], { clients, registry, region, accountId: ACCOUNT_ID }),
+        recovers: 'its custom authorizers, registered again',
+        loses: 'every connection, session, subscription and queued or retained message: apps reconnect and read GET /feed',
+      }),
     ]);
-    for (const kind of ['kinesis', 'dynamodb']) {
+    for (const kind of ['kinesis', 'dynamodb', 'iot']) {
       parts.set(kind, 'starting');
       stoppers.push(() => supervisor.stop(kind));
     }
@@ -319,12 +330,20 @@ async function startCloud({
     parts.set('lambda', 'ready');
     inProcess.set('lambda', ports.lambda);
     await emulatorsReady;
-    parts.set('kinesis', 'ready');
-    parts.set('dynamodb', 'ready');
+    gateway.addUpgrade('/mqtt', ports.iot);
+    for (const kind of ['kinesis', 'dynamodb', 'iot']) parts.set(kind, 'ready');
     emulatorsDone();
 
     // 3. Each project's configuration as the framework resolves it, then its resources.
     const apiKeys = generateApiKeys(projects);
+    // The streaming partner, an external service: a stand-in that calls back through the gateway
+    // with the partner's API key, and wants a key of its own on our calls (seeded for the partner service).
+    const partnerUrl = `http://127.0.0.1:${ports.partner}`;
+    const partnerApiKey = crypto.randomBytes(24).toString('base64url');
+    const partnerStandIn = createPartnerStandIn({ validationUrl: () => `${baseUrl}/partner/validations`, validationKey: () => apiKeys.API_KEY_PARTNER ?? '', apiKey: partnerApiKey, log });
+    await listen(partnerStandIn, ports.partner);
+    stoppers.push(() => closeServer(partnerStandIn));
+    parts.set('partner', 'ready');
     for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
     const perStart = [...Object.keys(endpointEnvironment), ...Object.keys(serviceEnv), ...Object.keys(apiKeys)];
     const resolved = await Promise.all(
@@ -392,13 +411,13 @@ async function startCloud({
           }
         }
       }
-      services.push({ project, config, ports: servicePorts, routes: routesOf(config), functionEnv: renderedEnvironment(config, renderHere) });
+      services.push({ project, config, ports: servicePorts, routes: routesOf(config), gatewayResponses: declaredGatewayResponses(config), functionEnv: renderedEnvironment(config, renderHere) });
     }
 
     // 5. One serverless-offline per service, restarted when it exits (a function's invocations in
     // flight fail; asynchronous ones and Kinesis batches are retried as Lambda retries them).
-    await Promise.all(services.map(async ({ project, ports: servicePorts, functionEnv, routes }) => {
-      const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) };
+    await Promise.all(services.map(async ({ project, ports: servicePorts, functionEnv, routes, gatewayResponses }) => {
+      const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv), LOCAL_CLOUD_ACCOUNT_ID: ACCOUNT_ID };
       // Every line a function writes lands in its log group, a stream per worker, as on Lambda.
       const functionLine = (functionKey, stream, line) => {
         const fn = functionsByKey.get(`${project.name}/${functionKey}`);
@@ -414,7 +433,7 @@ async function startCloud({
         loses: 'the invocations in flight when it stopped (asynchronous ones and Kinesis batches are retried, as Lambda retries them; a synchronous caller gets an error)',
       });
       offlineDone();
-      gateway.addRoutes(project.name, servicePorts.http, routes);
+      gateway.addRoutes(project.name, servicePorts.http, routes, gatewayResponses);
       parts.set(name, 'ready');
     }));
     for (const project of projects) if (!project.shared && !services.some((s) => s.project === project)) parts.set(`service:${project.name}`, 'ready');
@@ -434,7 +453,7 @@ async function startCloud({
 
     // 7. The values other services need (local-seeds.json), through the services' own APIs.
     parts.set('seeds', 'starting');
-    seeds = await timings.time('seeds', () => writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log }));
+    seeds = await timings.time('seeds', () => writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log, known: { 'partner-api-url': partnerUrl, 'partner-api-key': partnerApiKey } }));
     parts.set('seeds', 'ready');
 
     const apiKeysByName = {};
@@ -446,7 +465,7 @@ async function startCloud({
       stage,
       region,
       apiKeys: apiKeysByName,
-      endpoints: { ...endpoints, opensearch: opensearchUrl },
+      endpoints: { ...endpoints, opensearch: opensearchUrl, partner: partnerUrl, mqtt: `ws://127.0.0.1:${ports.gateway}/mqtt` },
       // What a process sets to point its SDK clients here, as the functions have it.
       endpointEnvironment,
       services: Object.fromEntries(

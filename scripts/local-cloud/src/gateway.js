@@ -8,6 +8,7 @@
 const crypto = require('node:crypto');
 const http = require('node:http');
 const { invokeServed } = require('./served');
+const { refusalType, renderRefusal } = require('./gateway-responses');
 
 /**
  * A declared path as a regular expression (one capture group per parameter, named in `names` in
@@ -33,23 +34,24 @@ function routeMatcher(path) {
 const sendJson = (response, status, body, headers = {}) =>
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
-// API Gateway's own refusals (no or bad API key, an authorizer's no, a request it cannot read) come
-// back in the contract's error shape, as the services' GatewayResponse resources make them on AWS.
-// They are told apart from a function's answers, which always carry x-correlation-id.
-const GATEWAY_ERRORS = { 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType', 429: 'TooManyRequests' };
+// API Gateway's own refusals (no or bad API key, an authorizer's no, a request it cannot read, no
+// route) are answered as the service's declared GatewayResponses make them on AWS
+// (gateway-responses.js). serverless-offline's refusals are told apart from a function's answers,
+// which always carry x-correlation-id.
+const sendRefusal = (response, { status, headers, body }) => response.writeHead(status, headers).end(body);
 
-function gatewayError(request, response, answer) {
-  const code = GATEWAY_ERRORS[answer.statusCode];
+function gatewayRefusal(request, response, answer, responses) {
   const chunks = [];
   answer.on('data', (chunk) => chunks.push(chunk));
   answer.on('end', () => {
-    let message = code;
+    let message;
     try {
-      message = JSON.parse(Buffer.concat(chunks).toString('utf8')).message ?? code;
+      message = JSON.parse(Buffer.concat(chunks).toString('utf8')).message;
     } catch {
-      // not JSON: keep the code as the message
+      // not JSON: API Gateway's own message for the type
     }
-    sendJson(response, answer.statusCode, { error: { code, message } }, { 'x-correlation-id': correlationIdOf(request) });
+    const type = refusalType(answer.statusCode, answer.headers, message);
+    sendRefusal(response, renderRefusal(responses, type, { requestHeaders: request.headers, message, status: answer.statusCode }));
   });
 }
 
@@ -71,16 +73,16 @@ const integrationTimeoutMs = () => Number(process.env.LOCAL_CLOUD_GATEWAY_TIMEOU
 // Connections to the services are kept open between requests, as API Gateway keeps its own.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function proxy(request, response, port, log, { gatewayErrors = false, timeoutMs = integrationTimeoutMs() } = {}) {
+function proxy(request, response, port, log, { refusals, timeoutMs = integrationTimeoutMs() } = {}) {
   let timedOut = false;
   const upstream = http.request(
     { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers, agent },
     (answer) => {
       clearTimeout(timer);
-      if (gatewayErrors && GATEWAY_ERRORS[answer.statusCode] && !answer.headers['x-correlation-id']) return gatewayError(request, response, answer);
+      if (refusals && answer.statusCode >= 400 && answer.statusCode < 500 && !answer.headers['x-correlation-id']) return gatewayRefusal(request, response, answer, refusals);
       // serverless-offline's own 502/504 (a function that crashed or ran out of time) say nothing in
       // the contract's shape: the gateway answers them as API Gateway would, with an id.
-      if (gatewayErrors && UPSTREAM_FAILURES[answer.statusCode] && !answer.headers['x-correlation-id']) {
+      if (refusals && UPSTREAM_FAILURES[answer.statusCode] && !answer.headers['x-correlation-id']) {
         answer.resume();
         return upstreamFailure(request, response, answer.statusCode);
       }
@@ -104,10 +106,50 @@ function proxy(request, response, port, log, { gatewayErrors = false, timeoutMs 
   request.pipe(upstream);
 }
 
+/**
+ * Hands a WebSocket upgrade on to `port` unchanged (the MQTT broker on /mqtt), then pipes the two
+ * sockets together; a refusal from upstream goes back as it came.
+ */
+function proxyUpgrade(request, socket, head, port, log) {
+  const upstream = http.request({ host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers });
+  upstream.on('upgrade', (answer, upstreamSocket, upstreamHead) => {
+    const lines = [`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}`];
+    for (let i = 0; i < answer.rawHeaders.length; i += 2) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (upstreamHead.length > 0) socket.write(upstreamHead);
+    if (head.length > 0) upstreamSocket.write(head);
+    upstreamSocket.pipe(socket).pipe(upstreamSocket);
+    upstreamSocket.on('error', () => socket.destroy());
+    socket.on('error', () => upstreamSocket.destroy());
+    upstreamSocket.on('close', () => socket.destroy());
+    socket.on('close', () => upstreamSocket.destroy());
+  });
+  upstream.on('response', (answer) => {
+    socket.end(`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}\r\nconnection: close\r\n\r\n`);
+    answer.resume();
+  });
+  upstream.on('error', (error) => {
+    log(`gateway: upgrade of ${request.url} -> :${port} failed: ${error.message}`);
+    socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\n\r\n');
+  });
+  upstream.end();
+}
+
 function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
   let routes = [];
+  const upgrades = new Map(); // path -> port
   const servedPorts = new Map(); // service -> the port of its served instance (src/served.js)
   let admin;
+  const declaredByService = new Map();
+  // The GatewayResponses of the API a path is on: the service's own, or, for a service on another's
+  // REST API (relationships on users'), those of the service owning the path's first segment; a
+  // path no API has (on AWS: the custom domain's) gets the first service's.
+  const responsesFor = (service, pathname) => {
+    if (declaredByService.get(service)?.size) return declaredByService.get(service);
+    const base = pathname.split('/')[1];
+    const owner = routes.find((r) => r.path.split('/')[1] === base && declaredByService.get(r.service)?.size);
+    return declaredByService.get(owner?.service) ?? [...declaredByService.values()].find((declared) => declared.size) ?? new Map();
+  };
 
   const server = http.createServer((request, response) => {
     const url = new URL(request.url, 'http://gateway');
@@ -122,18 +164,27 @@ function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
     if (url.pathname.startsWith('/_local/') && admin) return admin(request, response, url);
     const candidates = routes.filter((route) => route.regex.test(url.pathname));
     const route = candidates.filter((r) => r.method === request.method || r.method === 'ANY' || r.method === '*').sort((a, b) => b.score - a.score)[0];
-    if (route) return proxy(request, response, servedPorts.get(route.service) ?? route.port, log, { gatewayErrors: true, timeoutMs });
-    if (candidates.length > 0) {
-      return sendJson(response, 405, { error: { code: 'MethodNotAllowed', message: `${request.method} is not allowed on ${url.pathname}` } });
-    }
-    return sendJson(response, 404, { error: { code: 'NotFound', message: `No route for ${request.method} ${url.pathname}` } });
+    if (route) return proxy(request, response, servedPorts.get(route.service) ?? route.port, log, { refusals: responsesFor(route.service, url.pathname), timeoutMs });
+    // No method here, or no path: API Gateway answers MISSING_AUTHENTICATION_TOKEN for both.
+    return sendRefusal(response, renderRefusal(responsesFor(candidates[0]?.service, url.pathname), 'MISSING_AUTHENTICATION_TOKEN', { requestHeaders: request.headers }));
+  });
+
+  server.on('upgrade', (request, socket, head) => {
+    const port = upgrades.get(new URL(request.url, 'http://gateway').pathname);
+    if (port) return proxyUpgrade(request, socket, head, port, log);
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
   });
 
   return {
     server,
-    /** Declares the routes of one service: [{ method, path }] served on `port`. */
-    addRoutes(service, port, declared) {
+    /** Sends WebSocket upgrades on `path` to `port` (the MQTT broker's /mqtt, as IoT Core's endpoint serves it). */
+    addUpgrade(path, port) {
+      upgrades.set(path, port);
+    },
+    /** Declares the routes of one service: [{ method, path }] served on `port`, and its GatewayResponses (gateway-responses.js). */
+    addRoutes(service, port, declared, gatewayResponses = new Map()) {
       routes = routes.concat(declared.map((r) => ({ ...r, ...routeMatcher(r.path), service, port })));
+      declaredByService.set(service, gatewayResponses);
     },
     /** Sends a service's routes to its served instance on `port` (undefined: back to serverless-offline). */
     routeService(service, port) {

@@ -16,6 +16,8 @@
 // 5. Environment variables whose value is a CloudFormation intrinsic (`Ref: HopsTopic`) get the
 //    value the local cloud rendered for them (serverless-offline would pass the logical id), from
 //    LOCAL_CLOUD_FUNCTION_ENV: {"functionKey": {"NAME": "value"}}.
+// 6. The context's invokedFunctionArn is the function's ARN, as Lambda's is (serverless-offline
+//    passes `offline_invokedFunctionArn_for_<name>`), in the local cloud's account.
 
 const crypto = require('node:crypto');
 const module_ = require('node:module');
@@ -81,7 +83,8 @@ class LabelledWorker extends Worker {
       answerPort.close();
     });
     const functionName = context.functionName;
-    const lambdaContext = { ...context, logGroupName: `/aws/lambda/${functionName}`, logStreamName: this.stream };
+    const invokedFunctionArn = `arn:aws:lambda:${process.env.AWS_REGION}:${process.env.LOCAL_CLOUD_ACCOUNT_ID}:function:${functionName}`;
+    const lambdaContext = { ...context, invokedFunctionArn, logGroupName: `/aws/lambda/${functionName}`, logStreamName: this.stream };
     return super.postMessage({ ...message, context: lambdaContext, port: port2 }, [port2]);
   }
 }

@@ -57,6 +57,8 @@ const CREATORS = {
     await kms.send(new CreateAliasCommand({ AliasName: props.AliasName, TargetKeyId: props.TargetKeyId }));
     return { ref: props.AliasName, attributes: {} };
   },
+  // The MQTT broker's custom authorizers (emulators/iot.js): the broker invokes the function on connect.
+  'AWS::IoT::Authorizer': async ({ iot }, props) => iot.addAuthorizer(props),
   'AWS::SNS::Subscription': async ({ sns }, props) => {
     const { SubscriptionArn } = await sns.send(
       new SubscribeCommand({ TopicArn: props.TopicArn, Protocol: props.Protocol, Endpoint: props.Endpoint, Attributes: props.RawMessageDelivery ? { RawMessageDelivery: String(props.RawMessageDelivery) } : undefined }),

@@ -2,8 +2,9 @@
 
 // Values the services need on a fresh local cloud, written at every start through the same API an
 // operator uses: a project lists them in local-seeds.json (see services/config). A value is
-// generated here and never stored in git; a secret is encrypted with KMS first, under the
-// encryption context {service, key}, so the config service only ever sees ciphertext.
+// generated here and never stored in git (or, with `"known"`, one the local cloud made at this
+// start, such as the partner stand-in's URL and key); a secret is encrypted with KMS first, under
+// the encryption context {service, key}, so the config service only ever sees ciphertext.
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -26,7 +27,7 @@ async function putSeed({ url, adminKey, body, label }, log) {
 }
 
 /** Writes every project's seeds; returns them as written, for `rewriteSeeds` after DynamoDB lost them. */
-async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log }) {
+async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log, known = {} }) {
   const written = [];
   for (const project of projects) {
     const file = path.join(project.dir, 'local-seeds.json');
@@ -35,9 +36,10 @@ async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log }) {
     const adminKey = apiKeys[api.apiKeyVariable];
     if (!adminKey) throw new Error(`${project.name}: local-seeds.json names ${api.apiKeyVariable}, which no serverless.yml declares`);
     for (const entry of entries) {
-      const generate = GENERATORS[entry.generate];
+      const generate = entry.known !== undefined ? () => known[entry.known] : GENERATORS[entry.generate];
       if (!generate) throw new Error(`${project.name}: unknown generator '${entry.generate}' in local-seeds.json`);
       let value = generate();
+      if (value === undefined) throw new Error(`${project.name}: local-seeds.json names '${entry.known}', which the local cloud does not know`);
       if (entry.encrypt) {
         const { CiphertextBlob } = await kms.send(
           new EncryptCommand({

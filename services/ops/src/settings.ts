@@ -52,3 +52,13 @@ export function subscriptionSettings(env: Env): SubscriptionSettings {
     retentionInDays: positiveInteger(env, 'LOG_RETENTION_DAYS', 30),
   };
 }
+
+export interface JanitorSettings {
+  stage: string;
+  /** how many of the newest versions of each function are kept besides those in use (JANITOR_KEEP_VERSIONS, 3) */
+  keepNewest: number;
+}
+
+export function janitorSettings(env: Env): JanitorSettings {
+  return { stage: required(env, 'STAGE'), keepNewest: positiveInteger(env, 'JANITOR_KEEP_VERSIONS', 3) };
+}

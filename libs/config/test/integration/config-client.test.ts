@@ -77,7 +77,7 @@ async function write(service: string, key: string, value: string, encrypted: boo
   return stored;
 }
 
-const client = (keys: string[], options: { refreshSeconds?: number; maxStaleSeconds?: number } = {}) => {
+const client = (keys: string[], options: { refreshSeconds?: number; maxStaleSeconds?: number; defaults?: Record<string, string> } = {}) => {
   const made = createConfigClient({ keys, baseUrl: proxyUrl, apiKey: readKey, kms, refreshSeconds: 1, ...options });
   clients.push(made);
   return made;
@@ -123,6 +123,18 @@ describe('the config client', () => {
     down = false;
     const missing = `${service()}/missing`;
     await expect(client([missing]).get(missing)).rejects.toThrow(new RegExp(`${missing} has never been loaded: .*404`));
+  });
+
+  it('serves a default while the entry does not exist, the entry once written, and never a default while the service is down', async () => {
+    const svc = service();
+    const name = `${svc}/mode`;
+    const config = client([name], { defaults: { [name]: 'strict' } });
+    expect(await config.get(name)).toBe('strict');
+    await write(svc, 'mode', 'permissive', false);
+    await eventually(async () => expect(await config.get(name)).toBe('permissive'), { timeout: 2_500, interval: 100 });
+    down = true;
+    const another = `${service()}/mode`;
+    await expect(client([another], { defaults: { [another]: 'strict' } }).get(another)).rejects.toThrow(/has never been loaded: .*503/);
   });
 
   it('loads a value whose first load failed on a later get, without waiting for the refresh', async () => {

@@ -6,7 +6,7 @@ import { outgoingContext } from './outgoing';
 // Structural types: this file must not import the AWS SDK, so a function pays for the SDK
 // clients it uses and nothing more.
 interface MiddlewareStack {
-  add(middleware: (next: Handler, context: { commandName?: string }) => Handler, options: { step: 'initialize'; name: string; override?: boolean }): void;
+  add(middleware: (next: Handler, context: { clientName?: string; commandName?: string }) => Handler, options: { step: 'initialize'; name: string; override?: boolean }): void;
 }
 type Handler = (args: { input: Record<string, unknown> }) => Promise<unknown>;
 interface SdkClient {
@@ -54,6 +54,12 @@ export function withAttributes(attributes: unknown, carried: Record<string, stri
   return result;
 }
 
+/** MQTT 5 user properties as the IoT data plane takes them: a JSON array of one-pair objects. */
+function withUserProperties(userProperties: unknown, carried: Record<string, string>): string {
+  const existing = typeof userProperties === 'string' && userProperties ? (JSON.parse(userProperties) as Record<string, string>[]) : [];
+  return JSON.stringify([...existing, ...Object.entries(carried).map(([name, value]) => ({ [name]: value }))]);
+}
+
 /** Rewrites a command's input so that the ids ride with it, as docs/api.md says for each channel. */
 const carriers: Record<string, (input: Record<string, unknown>, carried: Record<string, string>) => Record<string, unknown>> = {
   PutRecordCommand: (input, carried) => ({ ...input, Data: withContext(input.Data, carried) }),
@@ -70,17 +76,25 @@ const carriers: Record<string, (input: Record<string, unknown>, carried: Record<
     })),
   }),
   InvokeCommand: (input, carried) => ({ ...input, Payload: withContext(input.Payload ?? '{}', carried) }),
+  // IoT's Publish shares SNS's command name: told apart by client. The payload's `__context__` reaches
+  // every app; user properties reach the MQTT 5 ones.
+  'IoTDataPlaneClient.PublishCommand': (input, carried) => ({
+    ...input,
+    payload: withContext(input.payload, carried),
+    userProperties: withUserProperties(input.userProperties, carried),
+  }),
 };
 
 /**
  * Makes an SDK v3 client carry the current call chain's ids: Kinesis PutRecord(s) in the record's
  * JSON `__context__`, SNS Publish(Batch) as String message attributes, Lambda Invoke in the
- * payload's `__context__`. Callers keep using the client as usual. Returns the client.
+ * payload's `__context__`, IoT data plane Publish in the payload's `__context__` and MQTT 5 user
+ * properties. Callers keep using the client as usual. Returns the client.
  */
 export function forwardCorrelation<C extends SdkClient>(client: C): C {
   client.middlewareStack.add(
-    (next, { commandName }) => {
-      const carry = commandName ? carriers[commandName] : undefined;
+    (next, { clientName, commandName }) => {
+      const carry = commandName ? (carriers[`${clientName}.${commandName}`] ?? carriers[commandName]) : undefined;
       if (!carry) return next;
       return (args) => {
         const carried = outgoingContext();

@@ -1,7 +1,7 @@
 import { buildContext, forwardCorrelation, MessageAttributesFullError, runWithContext, withAttributes } from '../../src';
 
 type Handler = (args: { input: Record<string, unknown> }) => Promise<unknown>;
-type Middleware = (next: Handler, context: { commandName?: string }) => Handler;
+type Middleware = (next: Handler, context: { clientName?: string; commandName?: string }) => Handler;
 
 /** The part of an SDK v3 client forwardCorrelation touches: a middleware stack, and send() through it. */
 function fakeClient() {
@@ -10,10 +10,10 @@ function fakeClient() {
     middlewareStack: { add: (middleware: Middleware, options: Record<string, unknown>) => void added.push({ middleware, options }) },
     added,
     /** what the SDK would put on the wire for this command and input */
-    async send(commandName: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    async send(commandName: string, input: Record<string, unknown>, clientName?: string): Promise<Record<string, unknown>> {
       let sent: Record<string, unknown> = {};
       const terminal: Handler = async (args) => (sent = args.input);
-      const handler = added.reduceRight<Handler>((next, { middleware }) => middleware(next, { commandName }), terminal);
+      const handler = added.reduceRight<Handler>((next, { middleware }) => middleware(next, { clientName, commandName }), terminal);
       await handler({ input });
       return sent;
     },
@@ -109,6 +109,17 @@ describe('forwardCorrelation', () => {
     expect(JSON.parse(Buffer.from(sent.Payload as Uint8Array).toString('utf8'))).toEqual({ x: 1, __context__: carried });
     const empty = await inInvocation(() => client.send('InvokeCommand', { FunctionName: 'f' }));
     expect(JSON.parse(empty.Payload as string)).toEqual({ __context__: carried });
+  });
+
+  it('puts the ids in an IoT data plane Publish`s payload `__context__` and its MQTT 5 user properties, after the caller`s; SNS`s Publish stays SNS`s', async () => {
+    const client = forwardCorrelation(fakeClient());
+    const sent = await inInvocation(() => client.send('PublishCommand', { topic: 't', payload: Buffer.from('{"type":"feed-item"}'), userProperties: '[{"app":"x"}]' }, 'IoTDataPlaneClient'));
+    expect(JSON.parse(Buffer.from(sent.payload as Uint8Array).toString('utf8'))).toEqual({ type: 'feed-item', __context__: carried });
+    expect(JSON.parse(sent.userProperties as string)).toEqual([{ app: 'x' }, ...Object.entries(carried).map(([name, value]) => ({ [name]: value }))]);
+    expect(sent.MessageAttributes).toBeUndefined();
+    const bare = await inInvocation(() => client.send('PublishCommand', { topic: 't', payload: '{}' }, 'IoTDataPlaneClient'));
+    expect(JSON.parse(bare.userProperties as string)).toHaveLength(Object.keys(carried).length);
+    expect((await inInvocation(() => client.send('PublishCommand', { TopicArn: 't', Message: '{}' }, 'SNSClient'))).MessageAttributes).toBeDefined();
   });
 
   it('changes nothing outside an invocation, nor for other commands', async () => {

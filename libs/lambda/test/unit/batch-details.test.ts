@@ -100,12 +100,18 @@ describe('kinesisHandler', () => {
 });
 
 describe('snsHandler', () => {
-  it('hands the message over without `__context__`, with its id, topic and time', async () => {
+  it('hands the message over without `__context__`, with its id, topic and time, and the invocation`s time left', async () => {
     const seen: unknown[] = [];
     const event = snsEvent({ message: { a: 1, __context__: { 'x-correlation-id': 'ignored' } }, topic: 't' });
-    await snsHandler(async (message, info) => void seen.push(message, info))(event, lambdaContext());
+    let remaining = 0;
+    await snsHandler(async (message, info) => {
+      seen.push(message, info);
+      remaining = info.remainingTimeMs();
+    })(event, lambdaContext({ timeoutMs: 30_000 }));
     const { MessageId, TopicArn, Timestamp } = event.Records[0]!.Sns;
-    expect(seen).toEqual([{ a: 1 }, { messageId: MessageId, topicArn: TopicArn, timestamp: Timestamp }]);
+    expect(seen).toEqual([{ a: 1 }, { messageId: MessageId, topicArn: TopicArn, timestamp: Timestamp, remainingTimeMs: expect.any(Function) }]);
+    expect(remaining).toBeGreaterThan(20_000);
+    expect(remaining).toBeLessThanOrEqual(30_000);
   });
 
   it('handles the other messages of the invocation before failing with the first error', async () => {

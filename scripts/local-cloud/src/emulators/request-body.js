@@ -14,7 +14,8 @@ class UnreadableBody extends Error {
   }
 }
 
-function readRequestBody(request, { maxBytes = Infinity } = {}) {
+/** The body as text, or as bytes with `raw: true` (a payload that need not be UTF-8). */
+function readRequestBody(request, { maxBytes = Infinity, raw: asBytes = false } = {}) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
@@ -27,7 +28,8 @@ function readRequestBody(request, { maxBytes = Infinity } = {}) {
       const raw = Buffer.concat(chunks);
       const encoding = String(request.headers['content-encoding'] ?? '').toLowerCase();
       try {
-        resolve((encoding.includes('gzip') ? zlib.gunzipSync(raw) : encoding.includes('deflate') ? zlib.inflateSync(raw) : raw).toString('utf8'));
+        const body = encoding.includes('gzip') ? zlib.gunzipSync(raw) : encoding.includes('deflate') ? zlib.inflateSync(raw) : raw;
+        resolve(asBytes ? body : body.toString('utf8'));
       } catch (error) {
         reject(new UnreadableBody('bad-encoding', `the request body is not valid ${encoding}: ${error.message}`));
       }

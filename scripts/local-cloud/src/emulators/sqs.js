@@ -123,6 +123,16 @@ function createSqs({ region, accountId, endpoint }) {
       queue.messages.splice(index, 1);
       return {};
     },
+    // As on AWS: a received message's visibility changed by its receipt handle (0 shows it again at once).
+    ChangeMessageVisibility({ QueueUrl, ReceiptHandle, VisibilityTimeout }) {
+      const queue = queueFromUrl(QueueUrl);
+      const message = queue.messages.find((m) => m.ReceiptHandle === ReceiptHandle);
+      if (!message) throw new AwsError('ReceiptHandleIsInvalid', `The input receipt handle "${ReceiptHandle}" is not valid.`);
+      if (!Number.isInteger(VisibilityTimeout) || VisibilityTimeout < 0 || VisibilityTimeout > 43_200) throw new AwsError('InvalidParameterValue', 'VisibilityTimeout must be 0 to 43200 seconds');
+      message.invisibleUntil = Date.now() + VisibilityTimeout * 1000;
+      if (VisibilityTimeout === 0) for (const wake of queue.waiters) wake();
+      return {};
+    },
     PurgeQueue({ QueueUrl }) {
       queueFromUrl(QueueUrl).messages.length = 0;
       return {};

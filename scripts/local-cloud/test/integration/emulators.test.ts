@@ -16,7 +16,7 @@ import { CloudWatchClient, ListMetricsCommand, PutMetricDataCommand } from '@aws
 import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { randomUUID } from 'node:crypto';
 import { eventually, localClientConfig, localCloud } from '@yubl/test-harness';
@@ -125,6 +125,16 @@ describe('SNS and SQS', () => {
     expect((await receiveAll(QueueUrl, 2)).sort()).toEqual(['first', 'second']);
   });
 
+  it('hides a received message for its visibility timeout, and shows it again when that is changed to 0', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `emulator-test-${randomUUID()}` }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'once' }));
+    const { Messages: [first] = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 30 }));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages ?? []).toEqual([]);
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: first!.ReceiptHandle, VisibilityTimeout: 0 }));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages?.map((m) => m.Body)).toEqual(['once']);
+    await expect(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: 'not-a-handle', VisibilityTimeout: 0 }))).rejects.toMatchObject({ name: 'ReceiptHandleIsInvalid' });
+  });
+
   it('answers NotFound for a topic that does not exist and QueueDoesNotExist for a queue', async () => {
     await expect(sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:000000000000:none', Message: 'x' }))).rejects.toMatchObject({ name: 'NotFoundException' });
     await expect(sqs.send(new SendMessageCommand({ QueueUrl: `${cloud.endpoints.sqs}/000000000000/none`, MessageBody: 'x' }))).rejects.toMatchObject({ name: 'QueueDoesNotExist' });
@@ -203,7 +213,7 @@ describe('Kinesis', () => {
   });
 });
 
-describe('the stand-ins for the OpenSearch domain and CloudWatch metrics', () => {
+describe('the stand-ins for the OpenSearch domain, CloudWatch metrics and the streaming partner', () => {
   it('are published in endpoints.json and reachable there', async () => {
     const info = await fetch(`${cloud.endpoints.opensearch}/`);
     expect(await info.json()).toMatchObject({ version: { distribution: 'opensearch' } });
@@ -212,6 +222,13 @@ describe('the stand-ins for the OpenSearch domain and CloudWatch metrics', () =>
     await metrics.send(new PutMetricDataCommand({ Namespace, MetricData: [{ MetricName: 'up', Value: 1 }] }));
     expect((await metrics.send(new ListMetricsCommand({ Namespace }))).Metrics).toEqual([{ Namespace, MetricName: 'up', Dimensions: [] }]);
     metrics.destroy();
+  });
+
+  it('the partner stand-in: refuses a call without its key, and shows what it holds', async () => {
+    const refused = await fetch(`${cloud.endpoints.partner}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ externalId: 'x', username: 'x', validationPayload: 'x' }) });
+    expect(refused.status).toBe(401);
+    expect(await (await fetch(`${cloud.endpoints.partner}/_local/accounts`)).json()).toEqual({ items: expect.any(Array) });
+    expect((await fetch(`${cloud.endpoints.partner}/_local/faults`, { method: 'POST', body: '{}' })).status).toBe(400);
   });
 });
 
