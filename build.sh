@@ -159,7 +159,10 @@ run_level() {
     say "no $level tests in ${SERVICE:+services/}${SERVICE:-the repo}: nothing to run"
     return 0
   fi
-  run_jest --selectProjects "$level" "$@"
+  local started=$SECONDS result=0
+  run_jest --selectProjects "$level" "$@" || result=$?
+  say "$level${TEST_MODE:+ (TEST_MODE=$TEST_MODE)}: $((SECONDS - started)) s"
+  return "$result"
 }
 
 run_jest() {
@@ -218,7 +221,9 @@ run_acceptance_served() {
 start_test_cloud() {
   say "starting a local cloud for the tests (port base $TEST_CLOUD_PORT_BASE)"
   local_cloud stop --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null
+  local started=$SECONDS
   local_cloud up --detach --port-base "$TEST_CLOUD_PORT_BASE" --state-dir "$TEST_CLOUD_STATE_DIR"
+  say "test cloud ready: $((SECONDS - started)) s"
   trap 'say "stopping the test cloud"; local_cloud stop --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null' EXIT
   export LOCAL_CLOUD_STATE_DIR="$TEST_CLOUD_STATE_DIR"
   say "testing against the local test cloud at $(node -p 'require(process.argv[1]).baseUrl' "$TEST_CLOUD_STATE_DIR/endpoints.json")"

@@ -8,6 +8,9 @@
 //
 //   const { runOpenLoop, httpGet } = require('./open-loop');
 //   const result = await runOpenLoop({ rate: 100, seconds: 60, send: httpGet(url, headers) });
+// With `phases: [{name: 'first10s', fromS: 0}, {name: 'after10s', fromS: 10}]` the result also has
+// the same counts and percentiles per phase (by due time) under `phases`; `generatorCpuShare` is the
+// generator's own CPU over the run, as a share of one core (it shares the machine it measures).
 
 const http = require('node:http');
 
@@ -32,11 +35,25 @@ function httpGet(url, headers = {}, { timeoutMs = 10_000 } = {}) {
     });
 }
 
+/** Counts and latency percentiles of some requests' outcomes ({status} or {error}, latency from due). */
+function summarise(outcomes) {
+  const ok = outcomes.filter((o) => o.status >= 200 && o.status < 300).map((o) => o.latencyMs).sort((a, b) => a - b);
+  return {
+    scheduled: outcomes.length,
+    answered: outcomes.filter((o) => o.status !== undefined).length,
+    ok: ok.length,
+    errors: outcomes.length - ok.length,
+    p50Ms: round(percentile(ok, 50)),
+    p99Ms: round(percentile(ok, 99)),
+    maxMs: round(ok.length ? ok[ok.length - 1] : null),
+  };
+}
+
 /**
  * Sends `rate` requests a second for `seconds`, each `send(i)` on its schedule; resolves once every
  * one is answered or failed. A status of 2xx is ok; any other status, and a rejection, an error.
  */
-async function runOpenLoop({ rate, seconds, send }) {
+async function runOpenLoop({ rate, seconds, send, phases }) {
   const scheduled = Math.round(rate * seconds);
   const intervalMs = 1000 / rate;
   const latencies = [];
@@ -48,9 +65,13 @@ async function runOpenLoop({ rate, seconds, send }) {
   let maxOutstanding = 0;
   let latestSendMs = 0; // how far behind its schedule the sender ever was
   const pending = [];
+  const outcomes = []; // per request: due offset, status or error, latency
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
 
   const fire = (i, due) => {
+    const outcome = { dueMs: due - start };
+    outcomes.push(outcome);
     sent += 1;
     maxOutstanding = Math.max(maxOutstanding, sent - answered - failed);
     latestSendMs = Math.max(latestSendMs, performance.now() - due);
@@ -61,10 +82,13 @@ async function runOpenLoop({ rate, seconds, send }) {
           (status) => {
             answered += 1;
             statuses[status] = (statuses[status] ?? 0) + 1;
+            outcome.status = status;
+            outcome.latencyMs = performance.now() - due;
             if (status >= 200 && status < 300) latencies.push(performance.now() - due); // other statuses count as errors below
           },
           (error) => {
             failed += 1;
+            outcome.error = true;
             if (error.code === 'TIMEOUT') timeouts += 1;
           },
         ),
@@ -86,6 +110,14 @@ async function runOpenLoop({ rate, seconds, send }) {
     tick();
   });
   await Promise.all(pending);
+  const cpu = process.cpuUsage(cpuBefore);
+  const wallMs = performance.now() - start;
+  const byPhase = phases
+    ? Object.fromEntries(phases.map(({ name, fromS }, i) => {
+      const toMs = (phases[i + 1]?.fromS ?? Infinity) * 1000;
+      return [name, summarise(outcomes.filter((o) => o.dueMs >= fromS * 1000 && o.dueMs < toMs))];
+    }))
+    : undefined;
 
   latencies.sort((a, b) => a - b);
   const non2xx = Object.entries(statuses).reduce((sum, [status, count]) => sum + (Number(status) >= 200 && Number(status) < 300 ? 0 : count), 0);
@@ -105,6 +137,8 @@ async function runOpenLoop({ rate, seconds, send }) {
     maxMs: round(latencies.length ? latencies[latencies.length - 1] : null),
     maxOutstanding,
     latestSendMs: round(latestSendMs),
+    generatorCpuShare: Number(((cpu.user + cpu.system) / 1000 / wallMs).toFixed(3)),
+    ...(byPhase ? { phases: byPhase } : {}),
   };
 }
 

@@ -32,6 +32,7 @@ const { createRegistry, createResources, recreateResources } = require('./resour
 const { rewriteSeeds, writeSeeds } = require('./seeds');
 const { createServedServices, FORWARDING_REFRESH_SECONDS } = require('./served');
 const { createSnsDelivery } = require('./event-sources/sns');
+const { StartTimings } = require('./start-timings');
 const { createPartnerStandIn } = require('./stand-ins/partner');
 
 const ACCOUNT_ID = '000000000000';
@@ -132,6 +133,7 @@ async function startCloud({
   asyncRetryDelayMs = Number(process.env.LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS || ASYNC_RETRY_DELAY_MS),
   serve = [], // [{service, delivery: 'direct'|'forward'}]: served outside Lambda once ready (src/served.js)
 } = {}) {
+  const timings = new StartTimings();
   const log = (line) => write(`[local-cloud] ${line}`);
   const ports = portsFor(portBase);
   const baseUrl = `http://127.0.0.1:${ports.gateway}`;
@@ -248,6 +250,7 @@ async function startCloud({
         ready: () => waitForPorts(`the ${kind} emulator`, emulator, [ports[kind]], 30_000),
       };
     };
+    const emulatorsDone = timings.begin('emulators');
     const emulatorsReady = Promise.all([
       supervisor.keep('kinesis', {
         start: startEmulator('kinesis'),
@@ -296,11 +299,15 @@ async function startCloud({
     stoppers.push(() => eventBridge.stop());
     const subscriptions = createLogSubscriptions({ accountId: ACCOUNT_ID, functionsByArn, invoker, log });
     stoppers.push(() => subscriptions.flushAll());
+    // What each new log group's CreateLogGroup event caused (a subscription, say): start-up waits for
+    // the groups it creates itself to be subscribed, not for what those deliveries set off in turn.
+    /** @type {Promise<void>[]} */
+    const groupAnnouncements = [];
     const logs = createCloudWatchLogs({
       region,
       accountId: ACCOUNT_ID,
       // Lambda creates a function's group on its first line; CloudTrail records the call.
-      onGroupCreated: (group) => eventBridge.apiCall({ eventSource: 'logs.amazonaws.com', eventName: 'CreateLogGroup', requestParameters: { logGroupName: group.name } }),
+      onGroupCreated: (group) => groupAnnouncements.push(eventBridge.apiCall({ eventSource: 'logs.amazonaws.com', eventName: 'CreateLogGroup', requestParameters: { logGroupName: group.name } })),
       onFilterPut: subscriptions.filterPut,
       onEvents: subscriptions.events,
     });
@@ -325,6 +332,7 @@ async function startCloud({
     await emulatorsReady;
     gateway.addUpgrade('/mqtt', ports.iot);
     for (const kind of ['kinesis', 'dynamodb', 'iot']) parts.set(kind, 'ready');
+    emulatorsDone();
 
     // 3. Each project's configuration as the framework resolves it, then its resources.
     const apiKeys = generateApiKeys(projects);
@@ -337,12 +345,21 @@ async function startCloud({
     stoppers.push(() => closeServer(partnerStandIn));
     parts.set('partner', 'ready');
     for (const project of projects) parts.set(project.shared ? 'stack:shared' : `service:${project.name}`, 'starting');
-    const configs = await Promise.all(projects.map((project) => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys } })));
+    const perStart = [...Object.keys(endpointEnvironment), ...Object.keys(serviceEnv), ...Object.keys(apiKeys)];
+    const resolved = await Promise.all(
+      projects.map((project) => timings.time(`print:${project.name}`, () => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys }, perStart }))),
+    );
+    const configs = resolved.map(({ config }) => config);
+    const cachedPrints = projects.filter((_, index) => resolved[index].cached).map((project) => project.name);
+    log(`serverless print: ${cachedPrints.length} of ${projects.length} from the cache${cachedPrints.length > 0 ? ` (${cachedPrints.join(', ')})` : ''}`);
+    const resourcesDone = timings.begin('resources');
     for (const [index, project] of projects.entries()) {
       const skipped = await createResources(project, configs[index], { clients, registry, region, accountId: ACCOUNT_ID });
       if (skipped.length > 0) log(`${project.name}: not emulated (control plane only): ${skipped.join(', ')}`);
       if (project.shared) parts.set('stack:shared', 'ready');
     }
+
+    resourcesDone();
 
     // 4. Functions, their SNS subscriptions and their Kinesis mappings.
     const functionsByKey = new Map();
@@ -408,31 +425,35 @@ async function startCloud({
       };
       const name = `service:${project.name}`;
       stoppers.push(() => supervisor.stop(name));
+      const offlineDone = timings.begin(`offline:${project.name}`);
       await supervisor.keep(name, {
         start: () => startOffline({ project, stage, region, ports: servicePorts, env, write, functionLine, serving: routes.length > 0 }),
         ports: routes.length > 0 ? [servicePorts.http, servicePorts.lambda] : [servicePorts.lambda],
         recovers: 'everything: its functions run again on the same ports (cold)',
         loses: 'the invocations in flight when it stopped (asynchronous ones and Kinesis batches are retried, as Lambda retries them; a synchronous caller gets an error)',
       });
+      offlineDone();
       gateway.addRoutes(project.name, servicePorts.http, routes, gatewayResponses);
       parts.set(name, 'ready');
     }));
     for (const project of projects) if (!project.shared && !services.some((s) => s.project === project)) parts.set(`service:${project.name}`, 'ready');
 
     // 6. Event sources, once every function can be invoked.
+    const eventSourcesDone = timings.begin('event-sources');
     pollers = mappings.map(({ fn, mapping }) => startKinesisMapping({ kinesis: clients.kinesis, fn, mapping, invoker, log }));
     stoppers.push(() => Promise.all(pollers.map((poller) => poller.stop())));
     for (const { fn, events } of ruleSources) eventBridge.addFunction(fn, events);
     // Every function's log group, as a deploy creates them (the framework declares one each), so
     // that whatever subscribes to new groups has done so before a function writes its first line.
     for (const fn of functionsByArn.values()) logs.createFunctionGroup(fn.name);
-    await Promise.race([invoker.settled(), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+    await Promise.race([Promise.all(groupAnnouncements), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
     parts.set('event-sources', 'ready');
+    eventSourcesDone();
     log(`${functionsByArn.size} functions, ${mappings.length} Kinesis mappings, ${eventBridge.ruleCount()} EventBridge rules, ${services.length} services behind ${baseUrl}`);
 
     // 7. The values other services need (local-seeds.json), through the services' own APIs.
     parts.set('seeds', 'starting');
-    seeds = await writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log, known: { 'partner-api-url': partnerUrl, 'partner-api-key': partnerApiKey } });
+    seeds = await timings.time('seeds', () => writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log, known: { 'partner-api-url': partnerUrl, 'partner-api-key': partnerApiKey } }));
     parts.set('seeds', 'ready');
 
     const apiKeysByName = {};
@@ -487,7 +508,8 @@ async function startCloud({
     for (const { service, delivery } of serve) await served.start(service, delivery);
     for (const name of parts.keys()) if (parts.get(name) === 'starting') parts.set(name, 'ready');
     status = 'ready';
-    return { ...published, stop };
+    log(`start-up breakdown (seconds from the start; phases overlap): ${timings.line()}`);
+    return { ...published, timings: timings.toJSON(), stop };
   } catch (error) {
     status = 'failed';
     await stop();

@@ -7,6 +7,7 @@ const { execFile } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { promisify } = require('node:util');
+const { cachedPrint } = require('./print-cache');
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
@@ -24,14 +25,23 @@ function discoverProjects() {
   ];
 }
 
-async function resolveConfig(project, { stage, region, env }) {
+/**
+ * The project's configuration as `serverless print` resolves it, from the print cache when nothing
+ * that feeds it changed (src/print-cache.js); `perStart` names the variables of `env` that change
+ * on every start. Resolves {config, cached}.
+ */
+function resolveConfig(project, { stage, region, env, perStart = [] }) {
+  return cachedPrint(project, { stage, region, env, perStart, print: (printEnv) => printConfig(project, { stage, region, env: printEnv }) });
+}
+
+async function printConfig(project, { stage, region, env }) {
   try {
     const { stdout } = await run(process.execPath, [serverlessBin, 'print', '--stage', stage, '--region', region, '--format', 'json'], {
       cwd: project.dir,
       env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' },
       maxBuffer: 32 * 1024 * 1024,
     });
-    return JSON.parse(stdout.slice(stdout.indexOf('{')));
+    return stdout.slice(stdout.indexOf('{'));
   } catch (error) {
     // The framework prints its environment first and the error after an "Error:" line.
     const output = (error.stderr || error.stdout || error.message).trim();

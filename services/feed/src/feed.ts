@@ -11,7 +11,8 @@ export interface Yubl {
 
 export const YublSchema = v.object({ id: v.string(), authorId: v.string(), text: v.string(), postedAt: v.string() });
 /** One feed-distribution message (docs/api.md): a yubl and one batch of the users whose feeds get it. */
-export const Distribution = v.object({ yubl: YublSchema, followerIds: v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.maxLength(1000)) });
+export const DISTRIBUTION_MAX_RECIPIENTS = 1000;
+export const Distribution = v.object({ yubl: YublSchema, followerIds: v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.maxLength(DISTRIBUTION_MAX_RECIPIENTS)) });
 export type Distribution = v.InferOutput<typeof Distribution>;
 
 export interface FeedStore {
@@ -22,8 +23,8 @@ export interface FeedStore {
 }
 
 export interface Followers {
-  /** one page of a user's followers' ids */
-  page(userId: string, cursor?: string): Promise<{ userIds: string[]; nextCursor: string | null }>;
+  /** one page of a user's followers' ids, at most `limit` */
+  page(userId: string, limit: number, cursor?: string): Promise<{ userIds: string[]; nextCursor: string | null }>;
 }
 
 /**
@@ -64,7 +65,10 @@ export async function distribute(eventId: string, yubl: Yubl, { followers, publi
   let pagingError: unknown;
   try {
     do {
-      const { userIds, nextCursor } = await followers.page(yubl.authorId, cursor);
+      // Pages as large as a message carries (the followers list gives up to 1000, docs/api.md): the
+      // first one short by one, for the author's own feed, so that no message carries more.
+      const limit = page === 0 ? DISTRIBUTION_MAX_RECIPIENTS - 1 : DISTRIBUTION_MAX_RECIPIENTS;
+      const { userIds, nextCursor } = await followers.page(yubl.authorId, limit, cursor);
       const followerIds = page === 0 ? [yubl.authorId, ...userIds] : userIds;
       const thisPage = page;
       if (sentBefore.has(thisPage)) {

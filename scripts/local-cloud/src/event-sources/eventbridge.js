@@ -236,9 +236,10 @@ function createEventBridge({ region, accountId, invoker, log }) {
    * A rule's target gets the event, or the rule's `input` in its place, as on AWS.
    * @param {Rule} rule
    * @param {unknown} event
+   * @returns {Promise<void>} the delivery, retries and on-failure destination included
    */
   function target(rule, event) {
-    void invoker.invokeAsync(rule.fn, rule.input === undefined ? event : rule.input);
+    return invoker.invokeAsync(rule.fn, rule.input === undefined ? event : rule.input);
   }
 
   /** @param {Rule & { kind: 'schedule' }} rule */
@@ -276,18 +277,18 @@ function createEventBridge({ region, accountId, invoker, log }) {
   });
 
   /**
-   * Puts one event on the default bus: every enabled pattern rule that matches it invokes its target.
+   * Puts one event on the default bus: every enabled pattern rule that matches it invokes its
+   * target. Returns the deliveries started.
    * @param {unknown} event
+   * @returns {Promise<void>[]}
    */
   function put(event) {
-    let matched = 0;
+    /** @type {Promise<void>[]} */
+    const deliveries = [];
     for (const rule of rules.values()) {
-      if (rule.kind === 'pattern' && rule.enabled && patternMatches(rule.pattern, event)) {
-        matched += 1;
-        target(rule, event);
-      }
+      if (rule.kind === 'pattern' && rule.enabled && patternMatches(rule.pattern, event)) deliveries.push(target(rule, event));
     }
-    return matched;
+    return deliveries;
   }
 
   /** @type {Record<string, (body: Record<string, any>) => object>} the API's request bodies are JSON from a client */
@@ -341,11 +342,13 @@ function createEventBridge({ region, accountId, invoker, log }) {
     },
     ruleCount: () => rules.size,
     /**
-     * An AWS API call, as CloudTrail records it and EventBridge delivers it.
+     * An AWS API call, as CloudTrail records it and EventBridge delivers it. Resolves once every
+     * rule's target has had it (or given it up), so that start-up can wait for what it caused.
      * @param {{ eventSource: string, eventName: string, requestParameters: object, responseElements?: object | null }} call
+     * @returns {Promise<void>}
      */
-    apiCall({ eventSource, eventName, requestParameters, responseElements = null }) {
-      return put(
+    async apiCall({ eventSource, eventName, requestParameters, responseElements = null }) {
+      const deliveries = put(
         envelope({
           source: `aws.${eventSource.split('.')[0]}`,
           detailType: 'AWS API Call via CloudTrail',
@@ -370,6 +373,7 @@ function createEventBridge({ region, accountId, invoker, log }) {
           },
         }),
       );
+      await Promise.allSettled(deliveries);
     },
     /**
      * One call of the EventBridge API (JSON 1.1).

@@ -3,16 +3,20 @@ import { distribute, type Distribution, type Followers, type PublishedPages, typ
 const yubl: Yubl = { id: 'y1', authorId: 'author', text: 'hi', postedAt: '2026-01-01T00:00:00.000Z' };
 
 /** Followers in pages of `size`, cursors being the next index. */
-const followersOf = (ids: string[], size: number): Followers & { asked: (string | undefined)[] } => {
+const followersOf = (ids: string[], size: number): Followers & { asked: (string | undefined)[]; limits: number[] } => {
   const asked: (string | undefined)[] = [];
+  const limits: number[] = [];
   return {
     asked,
-    async page(userId, cursor) {
+    limits,
+    async page(userId, limit, cursor) {
       expect(userId).toBe('author');
       asked.push(cursor);
+      limits.push(limit);
       const start = Number(cursor ?? 0);
-      const next = start + size < ids.length ? String(start + size) : null;
-      return { userIds: ids.slice(start, start + size), nextCursor: next };
+      const take = Math.min(size, limit);
+      const next = start + take < ids.length ? String(start + take) : null;
+      return { userIds: ids.slice(start, start + take), nextCursor: next };
     },
   };
 };
@@ -46,6 +50,15 @@ describe('distributing a yubl', () => {
     expect(sent).toEqual([['author', 'f1', 'f2'], ['f3', 'f4'], ['f5']]);
     expect(followers.asked).toEqual([undefined, '2', '4']);
     expect(published.records.sort()).toEqual(['e1#0', 'e1#1', 'e1#2']);
+  });
+
+  it('reads followers in pages of 1000, the first 999 beside the author, so that no message carries more than 1000 ids', async () => {
+    const ids = Array.from({ length: 2500 }, (_, i) => `f${i}`);
+    const followers = followersOf(ids, 1000);
+    const { sent, send } = recorder();
+    expect(await distribute('e1', yubl, { followers, published: publishedPages(), send })).toEqual({ recipients: 2501, pagesSkipped: 0 });
+    expect(followers.limits).toEqual([999, 1000, 1000]);
+    expect(sent.map((batch) => batch.length)).toEqual([1000, 1000, 501]);
   });
 
   it('still reaches the author when there are no followers', async () => {
