@@ -383,9 +383,18 @@ describe('surviving its parts', () => {
 
   it("restarts a killed service's serverless-offline; what SNS delivers while it is down arrives once it is back, no attempt spent", async () => {
     const before = await restartsOf('service:fixture');
-    kill(localCloudServiceProcess('fixture', started.stateDir));
+    const first = localCloudServiceProcess('fixture', started.stateDir);
+    kill(first);
     const runId = randomUUID();
     await eventually(async () => expect((await cloudHealth(cloud.baseUrl)).parts['service:fixture']).toBe('restarting'), { timeout: 5_000, interval: 50 });
+    // Killed again while it starts, so that it is down longer than the retries' 1 s + 2 s however
+    // fast one start is (a cached start can take under 3 s): a spent attempt would then show.
+    let second = first;
+    await eventually(() => {
+      second = localCloudServiceProcess('fixture', started.stateDir);
+      expect(second).not.toBe(first);
+    }, { timeout: 10_000, interval: 20 });
+    kill(second);
     await sns.send(new PublishCommand({ TopicArn: `arn:aws:sns:${cloud.region}:000000000000:local-cloud-fixture-notifications-${cloud.stage}`, Message: JSON.stringify({ run: runId, id: 'while-down' }) }));
     const health = await recovered(cloud.baseUrl, 'service:fixture', before);
     expect(health.processes['service:fixture']!.lastRestart!.recoveredInMs).toBeGreaterThan(3_000); // longer than the retries' 1 s + 2 s
