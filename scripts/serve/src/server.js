@@ -40,8 +40,11 @@ const lowercaseHeaders = (headers) => Object.fromEntries(Object.entries(headers)
  * accepts; `eventSourceArns` {functionKey: [arn]} rendered by the local cloud; `log` one line.
  */
 function createServedServer({ service, apiKeys = service.apiKeys, eventSourceArns = {}, log = () => {} }) {
-  const handled = Object.fromEntries([...service.functions.keys()].map((key) => [key, 0]));
-  const invoke = createInvoker({ region: service.region, accountId: ACCOUNT_ID, onInvoked: (fn) => (handled[fn.key] += 1) });
+  // Counted per function that something can reach: an event source, or an authorizer of a route
+  // (a function with neither, such as CodeDeploy's pre-traffic hook, is never sent anything here).
+  const authorizers = new Set([...service.functions.values()].flatMap((fn) => fn.events.map((event) => event.http?.authorizer?.name ?? event.http?.authorizer)).filter((name) => typeof name === 'string'));
+  const handled = Object.fromEntries([...service.functions].filter(([key, fn]) => fn.events.length > 0 || authorizers.has(key)).map(([key]) => [key, 0]));
+  const invoke = createInvoker({ region: service.region, accountId: ACCOUNT_ID, onInvoked: (fn) => (handled[fn.key] = (handled[fn.key] ?? 0) + 1) });
   const api = { stage: service.stage, region: service.region, accountId: ACCOUNT_ID, apiId: `served-${service.name}`, binaryMediaTypes: service.binaryMediaTypes };
   const authorize = createAuthorizerRunner({ invoke, api, log });
   const sources = eventSourcesOf(service.functions, eventSourceArns);
