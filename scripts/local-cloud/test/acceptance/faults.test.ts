@@ -292,6 +292,8 @@ async function inFollowing(followerId: string, followeeId: string): Promise<bool
   return Items.length === 1;
 }
 
+const DYNAMODB_PAUSE_MS = 1_500;
+
 fromOutside('DynamoDB paused during sign-ups, follows and posts', () => {
   it('every 2xx: one entity, one event, one downstream effect; any other answer leaves at most one entity, never one without its event', async () => {
     const [author, reader, ...followers] = await someUsers(5);
@@ -305,8 +307,11 @@ fromOutside('DynamoDB paused during sign-ups, follows and posts', () => {
         Promise.all(followers.map((follower) => follow(follower, author!.id))),
         Promise.all([0, 1, 2].map((n) => post(author!, `posted while DynamoDB sleeps ${run} ${n}`))),
       ]);
-      // Paused for 3 s of the calls (fixed: the fault's length, not a wait for an outcome).
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      // Paused for 1.5 s of the calls (fixed: the fault's length, not a wait for an outcome): longer
+      // than an SDK call's request timeout (libs/aws budget.ts), shorter than its two attempts, so a
+      // call's first attempt is given up on while its write may still land, and its second one
+      // answers; a pause past both attempts is answered 503 (services/yubls dynamodb-paused test).
+      await new Promise((resolve) => setTimeout(resolve, DYNAMODB_PAUSE_MS));
       return [calls] as const;
     }).then(([calls]) => calls);
     await outboxesEmpty();
@@ -314,7 +319,7 @@ fromOutside('DynamoDB paused during sign-ups, follows and posts', () => {
     expect([...signUps, ...follows_, ...posts_].filter(ok).length).toBeGreaterThan(0);
     await accountedFor({ prefix: `d_${run}_`, usernames, signUps, author: author!, reader: reader!, followers, follows: follows_, posts: posts_ });
     const all = [...signUps, ...follows_, ...posts_];
-    figures.dynamodbPaused = { operations: all.length, pausedMs: 3_000, answered2xx: all.filter(ok).length, answeredOther: countsOf(all.filter((answer) => !ok(answer)).map((answer) => String(answer.status))), settledAfterPauseMs: Date.now() - pausedAt };
+    figures.dynamodbPaused = { operations: all.length, pausedMs: DYNAMODB_PAUSE_MS, answered2xx: all.filter(ok).length, answeredOther: countsOf(all.filter((answer) => !ok(answer)).map((answer) => String(answer.status))), settledAfterPauseMs: Date.now() - pausedAt };
   }, 240_000);
 });
 
