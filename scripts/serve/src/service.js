@@ -110,7 +110,7 @@ function routesOf(config) {
  * (else `serverless print` runs with `env`); `rendered` intrinsic values per function.
  */
 async function loadService({ dir, stage, region, config, rendered, env = process.env, outdir = path.join(root, '.local', 'serve', path.basename(dir)) }) {
-  const resolved = config ?? (await resolveConfig({ name: path.basename(dir), dir }, { stage, region, env }));
+  const resolved = config ?? (await resolveConfig({ name: path.basename(dir), dir }, { stage, region, env })).config;
   const { environment, conflicts } = functionEnvironment(resolved, { rendered, env });
   const bundles = await bundleFunctions(dir, resolved, outdir);
   const functions = new Map();
