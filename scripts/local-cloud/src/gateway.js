@@ -213,20 +213,10 @@ function createLambdaRouter({ functionsByName, invoker, log }) {
       return sendJson(response, 404, { Type: 'User', message: `Function not found: ${id}` }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
     }
     if (request.headers['x-amz-invocation-type'] === 'Event') {
-      const chunks = [];
-      request.on('data', (chunk) => chunks.push(chunk));
-      request.on('end', () => {
-        let event;
-        try {
-          const text = Buffer.concat(chunks).toString('utf8');
-          event = text ? JSON.parse(text) : {};
-        } catch {
-          return sendJson(response, 400, { Type: 'User', message: 'Could not parse request body into json' }, { 'x-amzn-errortype': 'InvalidRequestContentException' });
-        }
+      return readInvokePayload(request, response, (event) => {
         invoker.invokeAsync(fn, event);
         response.writeHead(202).end();
       });
-      return;
     }
     if (fn.servedUrl) return invokeServedFromRouter(request, response, fn);
     request.url = `/2015-03-31/functions/${fn.name}/invocations`;
@@ -235,11 +225,11 @@ function createLambdaRouter({ functionsByName, invoker, log }) {
   });
 }
 
-/** A synchronous Invoke of a function that is served (src/served.js): the payload, or the error as Lambda marks it. */
-function invokeServedFromRouter(request, response, fn) {
+/** Reads an Invoke's JSON payload (empty: {}), then `then(event)`; an unreadable one is Lambda's 400. */
+function readInvokePayload(request, response, then) {
   const chunks = [];
   request.on('data', (chunk) => chunks.push(chunk));
-  request.on('end', async () => {
+  request.on('end', () => {
     let event;
     try {
       const text = Buffer.concat(chunks).toString('utf8');
@@ -247,6 +237,13 @@ function invokeServedFromRouter(request, response, fn) {
     } catch {
       return sendJson(response, 400, { Type: 'User', message: 'Could not parse request body into json' }, { 'x-amzn-errortype': 'InvalidRequestContentException' });
     }
+    then(event);
+  });
+}
+
+/** A synchronous Invoke of a function that is served (src/served.js): the payload, or the error as Lambda marks it. */
+function invokeServedFromRouter(request, response, fn) {
+  readInvokePayload(request, response, async (event) => {
     const result = await invokeServed(fn, event).catch((error) => ({ ok: false, functionError: 'Unhandled', payload: { errorMessage: error.message } }));
     return sendJson(response, 200, result.payload, result.ok ? {} : { 'x-amz-function-error': result.functionError });
   });
