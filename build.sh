@@ -192,29 +192,47 @@ summarise_tests() {
 }
 
 # The acceptance cases run twice: handlers in process against the emulators, then from outside
-# through the gateway and the event sources. Then the feed's once more in http mode for each way
-# of serving it outside Lambda (docs/design.md "Leaving Lambda"): its events delivered straight to a
-# served instance, then its Lambda functions forwarding to one.
+# through the gateway and the event sources. Then the feed's and the partner's once more in http
+# mode for each way of serving them outside Lambda (docs/design.md "Leaving Lambda"): their events
+# delivered straight to served instances, then their Lambda functions forwarding to them.
+SERVED_SERVICES=(feed partner)
 run_acceptance_both_ways() {
-  local result=0
+  local result=0 service served=()
   TEST_MODE=handler run_level acceptance || result=$?
   TEST_MODE=http run_level acceptance || result=$?
-  if [ -z "$SERVICE" ] || [ "$SERVICE" = feed ]; then
-    run_acceptance_served feed direct || result=$?
-    run_acceptance_served feed forward || result=$?
+  for service in "${SERVED_SERVICES[@]}"; do
+    if [ -z "$SERVICE" ] || [ "$SERVICE" = "$service" ]; then served+=("$service"); fi
+  done
+  if [ "${#served[@]}" -gt 0 ]; then
+    run_acceptance_served direct "${served[@]}" || result=$?
+    run_acceptance_served forward "${served[@]}" || result=$?
   fi
   return "$result"
 }
 
-# One http-mode run of a service's acceptance file against its served instance; fails unless the
-# served instance itself handled every one of its functions' events (GET /_local/served counts them).
+# One http-mode run of the services' acceptance files against their served instances, side by side
+# (the files mostly wait on the cloud, so two Jest workers take little longer than one); fails
+# unless each served instance itself handled every one of its functions' events (GET /_local/served
+# counts them).
 run_acceptance_served() {
-  local service="$1" delivery="$2" result=0
-  say "acceptance: $service served outside Lambda ($delivery)"
-  local_cloud serve "$service" --delivery "$delivery" --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null || return 1
-  TEST_MODE=http run_jest --selectProjects acceptance --testPathPatterns "services/$service/test/acceptance/$service.test.ts" || result=$?
-  node "$ROOT/scripts/serve/served-counts.js" "$service" "$TEST_CLOUD_STATE_DIR" || result=$?
-  local_cloud unserve "$service" --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null || result=$?
+  local delivery="$1" service result=0 files=() pids=() pid
+  shift
+  say "acceptance: $* served outside Lambda ($delivery)"
+  for service in "$@"; do
+    local_cloud serve "$service" --delivery "$delivery" --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null &
+    pids+=("$!")
+    files+=("services/$service/test/acceptance/$service.test.ts")
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || result=1; done
+  if [ "$result" = 0 ]; then
+    TEST_MODE=http run_jest --selectProjects acceptance --maxWorkers=2 --testPathPatterns "${files[@]}" || result=$?
+    for service in "$@"; do
+      node "$ROOT/scripts/serve/served-counts.js" "$service" "$TEST_CLOUD_STATE_DIR" || result=$?
+    done
+  fi
+  for service in "$@"; do
+    local_cloud unserve "$service" --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null || result=$?
+  done
   return "$result"
 }
 
