@@ -215,7 +215,7 @@ run_acceptance_both_ways() {
 # unless each served instance itself handled every one of its functions' events (GET /_local/served
 # counts them).
 run_acceptance_served() {
-  local delivery="$1" service result=0 files=() pids=() pid
+  local delivery="$1" service result=0 files=() pids=() pid started=$SECONDS
   shift
   say "acceptance: $* served outside Lambda ($delivery)"
   for service in "$@"; do
@@ -230,9 +230,13 @@ run_acceptance_served() {
       node "$ROOT/scripts/serve/served-counts.js" "$service" "$TEST_CLOUD_STATE_DIR" || result=$?
     done
   fi
+  pids=()
   for service in "$@"; do
-    local_cloud unserve "$service" --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null || result=$?
+    local_cloud unserve "$service" --state-dir "$TEST_CLOUD_STATE_DIR" >/dev/null &
+    pids+=("$!")
   done
+  for pid in "${pids[@]}"; do wait "$pid" || result=1; done
+  say "acceptance, served ($delivery): $((SECONDS - started)) s"
   return "$result"
 }
 
