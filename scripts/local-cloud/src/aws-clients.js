@@ -27,7 +27,7 @@ function createClients({ region, endpoints }) {
       async addAuthorizer(props) {
         const response = await fetch(`${endpoints.iotdata}/_local/authorizers`, { method: 'POST', body: JSON.stringify(props) });
         if (!response.ok) throw new Error(`the IoT emulator refused the authorizer ${props.AuthorizerName}: ${response.status} ${await response.text()}`);
-        return response.json();
+        return /** @type {Promise<{ ref: string, attributes: Record<string, string> }>} */ (response.json());
       },
     },
   };
