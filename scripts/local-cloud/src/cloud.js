@@ -118,7 +118,7 @@ function writeResolvedConfigs(stateDir, services) {
 /**
  * The state file of a cloud started from `stateDir`, if there is one.
  * @param {string} stateDir
- * @returns {{ pid: number, baseUrl: string, stage: string, children?: (number | undefined)[] } | undefined}
+ * @returns {{ pid: number, baseUrl: string, stage: string, children: number[] } | undefined} (children: every process group it started)
  */
 function readState(stateDir) {
   try {
@@ -140,7 +140,7 @@ async function stopRunningCloud(stateDir, { timeoutMs = 30_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   while (alive(state.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   // Children live in groups of their own: clean up after a supervisor that could not.
-  for (const pid of [state.pid, ...(state.children ?? [])]) if (pid !== undefined && alive(pid)) killGroup(pid, 'SIGKILL');
+  for (const pid of [state.pid, ...(state.children ?? [])]) if (alive(pid)) killGroup(pid, 'SIGKILL');
   fs.rmSync(path.join(stateDir, 'local-cloud.json'), { force: true });
   fs.rmSync(path.join(stateDir, 'endpoints.json'), { force: true });
   return true;

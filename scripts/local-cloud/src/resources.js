@@ -28,7 +28,7 @@ const CREATORS = {
     const name = props.Name;
     await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount(props) }));
     await waitFor(async () => {
-      const { StreamDescriptionSummary } = /** @type {Required<import('@aws-sdk/client-kinesis').DescribeStreamSummaryCommandOutput>} */ (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name })));
+      const { StreamDescriptionSummary } = /** @type {{ StreamDescriptionSummary: import('@aws-sdk/client-kinesis').StreamDescriptionSummary }} */ (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name })));
       return StreamDescriptionSummary.StreamStatus === 'ACTIVE';
     }, `stream ${name} to become ACTIVE`);
     return { ref: name, attributes: { Arn: `arn:aws:kinesis:${region}:${accountId}:stream/${name}` } };

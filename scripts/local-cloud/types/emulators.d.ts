@@ -1,10 +1,14 @@
 // kinesalite and dynalite ship no types; the local cloud uses only their factories, which return
 // the http.Server they answer on.
 declare module 'kinesalite' {
-  function kinesalite(options?: Record<string, unknown>): import('node:http').Server;
+  import type { Server } from 'node:http';
+
+  function kinesalite(options?: Record<string, unknown>): Server;
   export = kinesalite;
 }
 declare module 'dynalite' {
-  function dynalite(options?: Record<string, unknown>): import('node:http').Server;
+  import type { Server } from 'node:http';
+
+  function dynalite(options?: Record<string, unknown>): Server;
   export = dynalite;
 }
