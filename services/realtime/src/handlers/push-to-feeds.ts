@@ -6,10 +6,12 @@ import { snsHandler } from '@yubl/lambda';
 import { log } from '@yubl/logger';
 import { count } from '@yubl/metrics';
 import { iotPublisher } from '../iot-publisher';
-import { Distribution, pushToFeeds } from '../push';
+import { Distribution, PUBLISH_TIMEOUT_MS, pushToFeeds } from '../push';
 
-// pushToFeeds retries each publish itself, with its own bound: one retry policy, not two stacked.
-const publish = iotPublisher(forwardCorrelation(new IoTDataPlaneClient(sdkClientOptions({ maxAttempts: 1 }))), process.env.STAGE!);
+// pushToFeeds retries each publish itself, with its own bound: one retry policy, not two stacked;
+// and its publishes wait as a fan-out's do (PUBLISH_TIMEOUT_MS), not as an API call's.
+const client = new IoTDataPlaneClient(sdkClientOptions({ maxAttempts: 1, connectTimeoutMs: PUBLISH_TIMEOUT_MS, requestTimeoutMs: PUBLISH_TIMEOUT_MS }));
+const publish = iotPublisher(forwardCorrelation(client), process.env.STAGE!);
 
 export const handler = snsHandler(async (message) => {
   const distribution = v.parse(Distribution, message);
