@@ -69,7 +69,7 @@ describe('pushToFeeds', () => {
 
 describe('the budget of a push', () => {
   it('gives up on one recipient (every attempt timing out, and the waits) inside push-to-feeds` timeout', () => {
-    const timeout = /\n  push-to-feeds:\n(?: {4}.*\n)*? {4}timeout: (\d+)\n/.exec(readFileSync(join(__dirname, '../../serverless.yml'), 'utf8'))?.[1];
+    const timeout = /\n {2}push-to-feeds:\n(?: {4}.*\n)*? {4}timeout: (\d+)\n/.exec(readFileSync(join(__dirname, '../../serverless.yml'), 'utf8'))?.[1];
     expect(timeout).toBeDefined();
     expect(worstRecipientMs(DEFAULT_PUSH)).toBe(3 * PUBLISH_TIMEOUT_MS + 50 + 100); // attempts × timeout, then 50 ms and 100 ms between;
     expect(worstRecipientMs(DEFAULT_PUSH)).toBeLessThan(Number(timeout) * 1000);
