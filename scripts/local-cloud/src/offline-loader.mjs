@@ -19,6 +19,12 @@ const AUTH_SCHEME = '/src/events/http/createAuthScheme.js';
 const AUTHORIZER_CACHE = new URL('./authorizer-cache.js', import.meta.url).pathname;
 const { withAuthorizerCache } = createRequire(import.meta.url)(AUTHORIZER_CACHE);
 
+/**
+ * @param {string} url
+ * @param {import('node:module').LoadHookContext} context
+ * @param {(url: string, context?: Partial<import('node:module').LoadHookContext>) => import('node:module').LoadFnOutput | Promise<import('node:module').LoadFnOutput>} nextLoad
+ * @returns {Promise<import('node:module').LoadFnOutput>}
+ */
 export async function load(url, context, nextLoad) {
   const loaded = await nextLoad(url, context);
   if (url.endsWith(FUNCTION_POOL)) {
