@@ -24,7 +24,33 @@ function startBenchCloud(extraProjects = []) {
     cloud,
     stateDir,
     log: () => fs.readFileSync(path.join(stateDir, 'local-cloud.log'), 'utf8'),
+    logTail: () => logTail(path.join(stateDir, 'local-cloud.log')),
     stop: () => execFileSync(process.execPath, [cli, 'stop', '--state-dir', stateDir], { stdio: 'ignore' }),
+  };
+}
+
+/**
+ * A reader of the lines appended to `file` from now on: each call returns the whole lines written
+ * since the last one. A bench that polls the log reads only what is new, so that the generator's
+ * own CPU (it shares the two cores it measures) does not grow with the log.
+ */
+function logTail(file) {
+  let offset = fs.statSync(file).size;
+  let partial = '';
+  return () => {
+    const size = fs.statSync(file).size;
+    if (size <= offset) return [];
+    const buffer = Buffer.alloc(size - offset);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, buffer, 0, buffer.length, offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+    offset = size;
+    const lines = (partial + buffer.toString('utf8')).split('\n');
+    partial = lines.pop();
+    return lines;
   };
 }
 

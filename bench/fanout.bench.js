@@ -1,15 +1,17 @@
 'use strict';
 
-// Fan-out (issue 5): one yubl from an author with 10,000 followers, from POST /yubls until every
-// follower's feed has it, on the local cloud; beside it, in the same run, dynalite's raw
+// Fan-out (issues 5 and 13): one yubl from an author with 10,000 followers, from POST /yubls until
+// every follower's feed has it, on the local cloud; beside it, in the same run, dynalite's raw
 // BatchWriteItem rate for the same 10,000 items, like with like: as many writers as add-to-feed's
 // reserved concurrency (read from its serverless.yml), and the best of a sweep of writer counts.
-// Both shares are reported. Targets: ≤ 5 s end to end, ≥ 50 % of the raw rate.
-// "Has it" is read from the add-to-feed log lines ("yubl added to feeds", with the count), then
-// checked once, untimed, against the table.
+// Both shares are reported. The fan-out runs twice: on the workers the cloud just started (`cold`),
+// then on warm ones (the headline figures). Targets (issue 13): ≤ 3 s end to end, ≥ 50 % of the
+// raw rate. "Has it" is read from the add-to-feed log lines ("yubl added to feeds", with the
+// count) as they are appended, then checked, untimed, against the table.
 
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const yaml = require('js-yaml');
 const { ScanCommand } = require('@aws-sdk/lib-dynamodb');
@@ -47,40 +49,53 @@ async function main() {
     const rawSeconds = rawSecondsByWriters[reserved];
     const [bestWriters, bestRawSeconds] = Object.entries(rawSecondsByWriters).sort(([, a], [, b]) => a - b)[0];
 
-    // End to end.
-    const started = process.hrtime.bigint();
-    const response = await fetch(`${cloud.baseUrl}/yubls`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${author.token}` }, body: JSON.stringify({ text: 'to ten thousand feeds' }) });
-    if (response.status !== 201) throw new Error(`POST /yubls answered ${response.status}`);
-    const yubl = await response.json();
+    // End to end, twice: first on the workers the cloud just started (add-to-feed's and
+    // push-to-feeds' first invocations load their code), then again, a second yubl to the same
+    // followers, on warm workers — the steady state of a deployed stage. Each counts the feed items
+    // from add-to-feed's log lines ("yubl added to feeds"), read as they are appended.
     const expected = FOLLOWERS + 1;
-    let written = 0;
-    const deadline = Date.now() + 120_000;
-    while (written < expected) {
-      if (Date.now() > deadline) throw new Error(`only ${written} of ${expected} feed items after 120 s`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      written = 0;
-      for (const line of bench.log().split('\n')) {
-        if (!line.includes('"yubl added to feeds"') || !line.includes(yubl.id)) continue;
-        written += JSON.parse(line.slice(line.indexOf('{'))).feeds;
+    const fanOut = async (text) => {
+      const tail = bench.logTail();
+      const started = process.hrtime.bigint();
+      const response = await fetch(`${cloud.baseUrl}/yubls`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${author.token}` }, body: JSON.stringify({ text }) });
+      if (response.status !== 201) throw new Error(`POST /yubls answered ${response.status}`);
+      const yubl = await response.json();
+      let written = 0;
+      const deadline = Date.now() + 120_000;
+      while (written < expected) {
+        if (Date.now() > deadline) throw new Error(`only ${written} of ${expected} feed items after 120 s`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const line of tail()) {
+          if (!line.includes('"yubl added to feeds"') || !line.includes(yubl.id)) continue;
+          written += JSON.parse(line.slice(line.indexOf('{'))).feeds;
+        }
       }
-    }
-    const endToEndSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-
-    let stored = 0;
-    let ExclusiveStartKey;
-    do {
-      const page = await client.send(new ScanCommand({ TableName: `feeds-${cloud.stage}`, FilterExpression: 'yublId = :y', ExpressionAttributeValues: { ':y': yubl.id }, Select: 'COUNT', ExclusiveStartKey }));
-      stored += page.Count;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      let stored = 0;
+      let ExclusiveStartKey;
+      do {
+        const page = await client.send(new ScanCommand({ TableName: `feeds-${cloud.stage}`, FilterExpression: 'yublId = :y', ExpressionAttributeValues: { ':y': yubl.id }, Select: 'COUNT', ExclusiveStartKey }));
+        stored += page.Count;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      if (stored !== expected) throw new Error(`the table holds ${stored} feed items for the yubl, not ${expected}`);
+      return { seconds, stored };
+    };
+    const cold = await fanOut('to ten thousand feeds, on cold workers');
+    const warm = await fanOut('to ten thousand feeds, on warm workers');
+    const endToEndSeconds = warm.seconds;
+    const stored = warm.stored;
 
     const rawRate = expected / rawSeconds;
     const bestRawRate = expected / bestRawSeconds;
     const endToEndRate = expected / endToEndSeconds;
+    const coldRate = expected / cold.seconds;
     const result = {
       followers: FOLLOWERS,
       feedItems: expected,
       storedFeedItems: stored,
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+      cold: { endToEndSeconds: Number(cold.seconds.toFixed(3)), shareOfRawRate: Number((coldRate / rawRate).toFixed(3)) },
       endToEndSeconds: Number(endToEndSeconds.toFixed(3)),
       endToEndItemsPerSecond: Math.round(endToEndRate),
       addToFeedReservedConcurrency: reserved,
@@ -90,15 +105,15 @@ async function main() {
       bestRawBatchWriteItemsPerSecond: Math.round(bestRawRate),
       shareOfRawRate: Number((endToEndRate / rawRate).toFixed(3)),
       shareOfBestRawRate: Number((endToEndRate / bestRawRate).toFixed(3)),
-      targets: { endToEndSeconds: 5, shareOfRawRate: 0.5 },
-      met: { endToEnd: endToEndSeconds <= 5, shareOfRawRate: endToEndRate / rawRate >= 0.5, shareOfBestRawRate: endToEndRate / bestRawRate >= 0.5 },
+      targets: { endToEndSeconds: 3, shareOfRawRate: 0.5 },
+      met: { endToEnd: endToEndSeconds <= 3, coldEndToEnd: cold.seconds <= 3, shareOfRawRate: endToEndRate / rawRate >= 0.5, shareOfBestRawRate: endToEndRate / bestRawRate >= 0.5 },
     };
     const percent = (share) => `${(share * 100).toFixed(0)} %`;
-    console.log(`fan-out to ${expected} feeds: ${result.endToEndSeconds} s end to end (${result.endToEndItemsPerSecond} items/s); stored ${stored}`);
+    console.log(`fan-out to ${expected} feeds, cold workers: ${result.cold.endToEndSeconds} s end to end (${percent(result.cold.shareOfRawRate)} of raw)`);
+    console.log(`fan-out to ${expected} feeds, warm workers: ${result.endToEndSeconds} s end to end (${result.endToEndItemsPerSecond} items/s); stored ${stored}; load average ${result.loadAverage.join(' ')}`);
     console.log(`raw BatchWriteItem by writers: ${Object.entries(result.rawBatchWriteSecondsByWriters).map(([w, s]) => `${w}: ${s} s`).join(', ')}`);
     console.log(`share of raw at add-to-feed's ${reserved} writers (${result.rawBatchWriteItemsPerSecond} items/s): ${percent(result.shareOfRawRate)}; of the best, ${bestWriters} writers (${result.bestRawBatchWriteItemsPerSecond} items/s): ${percent(result.shareOfBestRawRate)}`);
-    console.log(`targets: ≤ 5 s ${result.met.endToEnd ? 'met' : 'MISSED'}, ≥ 50 % of raw ${result.met.shareOfRawRate ? 'met' : 'MISSED'} (of the best raw: ${result.met.shareOfBestRawRate ? 'met' : 'MISSED'})`);
-    if (stored !== expected) throw new Error(`the table holds ${stored} feed items for the yubl, not ${expected}`);
+    console.log(`targets (warm): ≤ 3 s ${result.met.endToEnd ? 'met' : 'MISSED'}, ≥ 50 % of raw ${result.met.shareOfRawRate ? 'met' : 'MISSED'} (of the best raw: ${result.met.shareOfBestRawRate ? 'met' : 'MISSED'})`);
     writeResult('fanout', result);
   } finally {
     bench.stop();

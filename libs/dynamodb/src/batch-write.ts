@@ -1,5 +1,5 @@
 // Writing many items at once, the one way every service does it: BatchWriteItem 25 items a
-// request (its limit), the requests side by side, and what DynamoDB leaves unprocessed (it may,
+// request (its limit), a few requests side by side (4 by default), and what DynamoDB leaves unprocessed (it may,
 // under load, answer 200 with part of a batch undone) sent again after a growing, jittered pause,
 // a bounded number of times, so that a caller either has every item written or an error.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -11,12 +11,19 @@ export interface PutAllOptions {
   maxAttempts?: number;
   /** the first pause between attempts in ms, doubled each time up to a second (default 25) */
   basePauseMs?: number;
+  /**
+   * requests in flight at once (default 4). Every request must answer inside the SDK's request
+   * timeout (libs/aws); sending all of a 1,000-item call's 40 at once, 4 such calls side by side,
+   * queued 160 at one table and timed them out whole under load (issue 13's fan-out, locally: one
+   * dynalite), where 4 a call write as fast (the write rate of one table, not the count in flight, is the bound).
+   */
+  concurrency?: number;
 }
 
 type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
 
 /** Puts every item into `table`; throws if some are still unprocessed after the last attempt. */
-export async function putAll(client: Pick<DynamoDBDocumentClient, 'send'>, table: string, items: readonly object[], { maxAttempts = 8, basePauseMs = 25 }: PutAllOptions = {}): Promise<void> {
+export async function putAll(client: Pick<DynamoDBDocumentClient, 'send'>, table: string, items: readonly object[], { maxAttempts = 8, basePauseMs = 25, concurrency = 4 }: PutAllOptions = {}): Promise<void> {
   const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(basePauseMs * 2 ** attempt, 1_000) * (0.5 + Math.random() / 2)));
 
   async function writeBatch(requests: PutRequest[]): Promise<void> {
@@ -31,5 +38,19 @@ export async function putAll(client: Pick<DynamoDBDocumentClient, 'send'>, table
 
   const batches: PutRequest[][] = [];
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH).map((item) => ({ PutRequest: { Item: item as Record<string, unknown> } })));
-  await Promise.all(batches.map(writeBatch));
+  // `concurrency` writers, each taking the next batch when its last one is written; the first
+  // failure stops them taking more and is thrown once every writer has stopped.
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const writer = async () => {
+    while (next < batches.length && !failure) {
+      try {
+        await writeBatch(batches[next++]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), batches.length) }, writer));
+  if (failure) throw failure.error;
 }

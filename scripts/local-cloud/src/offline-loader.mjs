@@ -2,7 +2,11 @@
 // a function the body as it was sent; serverless-offline parses a JSON body first and, when the JSON
 // is a bare string ("x"), passes the parsed string (x) instead of the text (objects and numbers it
 // takes back from the raw text). Here its proxy event is made to start from the raw text always.
-// Its pool of function workers gets a bound per function (function-pool.js).
+// Its pool of function workers gets a bound per function (function-pool.js), and its HTTP auth
+// schemes API Gateway's authorizer cache (authorizer-cache.js).
+
+import { createRequire } from 'node:module';
+
 const PROXY_EVENT = '/src/events/http/lambda-events/LambdaProxyIntegrationEvent.js';
 const PARSED_BODY = 'let body = this.#request.payload';
 const RAW_BODY = 'let body = this.#request.rawPayload ?? this.#request.payload';
@@ -10,6 +14,10 @@ const RAW_BODY = 'let body = this.#request.rawPayload ?? this.#request.payload';
 const FUNCTION_POOL = '/src/lambda/LambdaFunctionPool.js';
 const POOL_CLASS = 'export default class LambdaFunctionPool';
 const BOUND_POOL = new URL('./function-pool.js', import.meta.url).pathname;
+
+const AUTH_SCHEME = '/src/events/http/createAuthScheme.js';
+const AUTHORIZER_CACHE = new URL('./authorizer-cache.js', import.meta.url).pathname;
+const { withAuthorizerCache } = createRequire(import.meta.url)(AUTHORIZER_CACHE);
 
 /**
  * @param {string} url
@@ -25,6 +33,7 @@ export async function load(url, context, nextLoad) {
     const install = `\nimport { createRequire as localCloudRequire } from 'node:module';\nlocalCloudRequire(import.meta.url)(${JSON.stringify(BOUND_POOL)}).boundFunctionPool(LambdaFunctionPool);\n`;
     return { ...loaded, source: source + install };
   }
+  if (url.endsWith(AUTH_SCHEME)) return { ...loaded, source: withAuthorizerCache(String(loaded.source), AUTHORIZER_CACHE) };
   if (!url.endsWith(PROXY_EVENT)) return loaded;
   const source = String(loaded.source);
   // A new serverless-offline that reads its body otherwise must be looked at again, not patched blind.

@@ -40,6 +40,32 @@ describe('putAll', () => {
     expect(dynamodb.commandCalls(BatchWriteCommand)).toHaveLength(3);
   });
 
+  it('keeps at most `concurrency` requests in flight (4 by default), each next batch sent as one is answered', async () => {
+    let inFlight = 0;
+    let most = 0;
+    dynamodb.on(BatchWriteCommand).callsFake(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      return { UnprocessedItems: {} };
+    });
+    await putAll(client, 't', items(1000));
+    expect(most).toBe(4);
+    expect(new Set(sentKeys()).size).toBe(1000);
+    dynamodb.resetHistory();
+    most = 0;
+    await putAll(client, 't', items(100), { concurrency: 1 });
+    expect(most).toBe(1);
+    expect(sentKeys()).toEqual(items(100).map((i) => i.pk)); // one writer: in order
+  });
+
+  it('stops sending more once a batch has failed, and throws that failure', async () => {
+    dynamodb.on(BatchWriteCommand).rejects(new Error('request timed out'));
+    await expect(putAll(client, 't', items(1000), { concurrency: 2 })).rejects.toThrow('request timed out');
+    expect(dynamodb.commandCalls(BatchWriteCommand)).toHaveLength(2); // the two writers' first batches, no more
+  });
+
   it('sends nothing for no items', async () => {
     await putAll(client, 't', []);
     expect(dynamodb.commandCalls(BatchWriteCommand)).toHaveLength(0);
