@@ -15,7 +15,7 @@
 // every rebuild is esbuild's own.
 // Limits: a build with esbuild plugins is never cached (a plugin's behaviour has no key); a new
 // file that changes how an import resolves is seen only in a directory that held an input.
-// Delete .local/cache/esbuild to force fresh bundles.
+// Delete .local/cache/esbuild to force fresh bundles; LOCAL_CLOUD_BUNDLE_CACHE=off bypasses it.
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -269,6 +269,7 @@ function createBundleCache(esbuild, { cacheDir = defaultCacheDir, log = () => {}
  * @param {{log?: (line: string) => void}} [settings]
  */
 function install(settings = {}) {
+  if (process.env.LOCAL_CLOUD_BUNDLE_CACHE === 'off') return; // to compare: every build is esbuild's
   let esbuildPath;
   try {
     const pluginDir = path.dirname(require.resolve('serverless-esbuild/package.json', { paths: [process.cwd(), root] }));
