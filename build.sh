@@ -160,9 +160,21 @@ run_level() {
     return 0
   fi
   local started=$SECONDS result=0
-  run_jest --selectProjects "$level" "$@" || result=$?
+  run_jest --selectProjects "$level" $(level_workers "$level") "$@" || result=$?
   say "$level${TEST_MODE:+ (TEST_MODE=$TEST_MODE)}: $((SECONDS - started)) s"
   return "$result"
+}
+
+# Jest gives a machine one worker fewer than its cores: one, on two. The unit level's longest file
+# (the packaged-template test) mostly waits on its `serverless package` children, and integration
+# files wait on I/O, each with a fixture or ids of its own: two workers each, at least. Acceptance
+# files pause and kill the shared test cloud's processes, so they keep Jest's own count.
+level_workers() {
+  case "$1" in
+    unit|integration)
+      local cores; cores="$(node -p 'require("os").availableParallelism()')"
+      echo "--maxWorkers=$(( cores - 1 > 2 ? cores - 1 : 2 ))" ;;
+  esac
 }
 
 run_jest() {
