@@ -108,9 +108,11 @@ function inputState(cwd, inputs) {
 function recipeKey(options, esbuildVersion) {
   if (!options || (options.plugins && options.plugins.length > 0) || !options.outdir || options.write === false) return undefined;
   const cwd = options.absWorkingDir ?? process.cwd();
-  const { outdir, plugins, metafile, ...rest } = options;
+  // Not in the recipe: where the output goes (outputs are stored relative to it), the (empty) plugins, the metafile asked for.
+  const rest = { ...options };
+  for (const name of ['outdir', 'plugins', 'metafile']) delete rest[name];
   // Source maps name paths relative to the output folder: there it belongs to the recipe.
-  const place = rest.sourcemap ? { outdir: path.resolve(cwd, outdir) } : {};
+  const place = rest.sourcemap ? { outdir: path.resolve(cwd, options.outdir) } : {};
   return sha256(JSON.stringify({ esbuildVersion, cwd, lock: contentHash(path.join(root, 'package-lock.json')), options: sortKeys({ ...rest, ...place }) }));
 }
 
