@@ -165,13 +165,14 @@ run_level() {
   return "$result"
 }
 
-# Jest gives a machine one worker fewer than its cores: one, on two. The unit level's longest file
-# (the packaged-template test) mostly waits on its `serverless package` children, and integration
-# files wait on I/O, each with a fixture or ids of its own: two workers each, at least. Acceptance
-# files pause and kill the shared test cloud's processes, so they keep Jest's own count.
+# Jest gives a machine one worker fewer than its cores: one, on two. Integration files wait on I/O,
+# each with a fixture or ids of its own: two workers at least. Not the unit level: two of its files
+# package the same projects into .local/packaged (scripts/test/packaged-templates.ts and
+# scripts/serverless-release/test/packaged.ts) and hang each other when run side by side. Not
+# acceptance: its files pause and kill the shared test cloud's processes.
 level_workers() {
   case "$1" in
-    unit|integration)
+    integration)
       local cores; cores="$(node -p 'require("os").availableParallelism()')"
       echo "--maxWorkers=$(( cores - 1 > 2 ? cores - 1 : 2 ))" ;;
   esac
