@@ -160,22 +160,9 @@ run_level() {
     return 0
   fi
   local started=$SECONDS result=0
-  run_jest --selectProjects "$level" $(level_workers "$level") "$@" || result=$?
+  run_jest --selectProjects "$level" "$@" || result=$?
   say "$level${TEST_MODE:+ (TEST_MODE=$TEST_MODE)}: $((SECONDS - started)) s"
   return "$result"
-}
-
-# Jest gives a machine one worker fewer than its cores: one, on two. Integration files wait on I/O,
-# each with a fixture or ids of its own: two workers at least. Not the unit level: two of its files
-# package the same projects into .local/packaged (scripts/test/packaged-templates.ts and
-# scripts/serverless-release/test/packaged.ts) and hang each other when run side by side. Not
-# acceptance: its files pause and kill the shared test cloud's processes.
-level_workers() {
-  case "$1" in
-    integration)
-      local cores; cores="$(node -p 'require("os").availableParallelism()')"
-      echo "--maxWorkers=$(( cores - 1 > 2 ? cores - 1 : 2 ))" ;;
-  esac
 }
 
 run_jest() {
