@@ -64,6 +64,7 @@ async function runOpenLoop({ rate, seconds, send, phases }) {
   let timeouts = 0;
   let maxOutstanding = 0;
   let latestSendMs = 0; // how far behind its schedule the sender ever was
+  let lastSendMs = 0; // when the last request went out: the run's measured length
   const pending = [];
   const outcomes = []; // per request: due offset, status or error, latency
   const cpuBefore = process.cpuUsage();
@@ -103,7 +104,10 @@ async function runOpenLoop({ rate, seconds, send, phases }) {
         fire(next, start + next * intervalMs);
         next += 1;
       }
-      if (next >= scheduled) return resolve();
+      if (next >= scheduled) {
+        lastSendMs = performance.now() - start;
+        return resolve();
+      }
       // Wake at the next due time (timers may fire late; whatever fell due meanwhile goes at once).
       setTimeout(tick, Math.max(0, start + next * intervalMs - performance.now()));
     };
@@ -124,6 +128,9 @@ async function runOpenLoop({ rate, seconds, send, phases }) {
   return {
     ratePerSecond: rate,
     seconds,
+    // measured: from the first send to the last, and until the last answer (or failure)
+    sendingSeconds: Number((lastSendMs / 1000).toFixed(2)),
+    wallSeconds: Number((wallMs / 1000).toFixed(2)),
     scheduled,
     sent,
     answered,

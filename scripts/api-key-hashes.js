@@ -8,13 +8,17 @@
 
 const crypto = require('node:crypto');
 
-const isKeyName = (name) => /^API_KEY_[A-Z0-9_]+$/.test(name) && !name.endsWith('_SHA256');
+const isKeyName = (/** @type {string} */ name) => /^API_KEY_[A-Z0-9_]+$/.test(name) && !name.endsWith('_SHA256');
 
-/** The SHA-256 (hex) of every API_KEY_* in `keys`, as API_KEY_*_SHA256. */
+/**
+ * The SHA-256 (hex) of every API_KEY_* in `keys`, as API_KEY_*_SHA256.
+ * @param {Record<string, string | undefined>} keys
+ * @returns {Record<string, string>}
+ */
 function keyHashes(keys) {
   return Object.fromEntries(
     Object.entries(keys)
-      .filter(([name, value]) => isKeyName(name) && typeof value === 'string')
+      .filter(/** @returns {entry is [string, string]} */ (entry) => isKeyName(entry[0]) && typeof entry[1] === 'string')
       .map(([name, value]) => [`${name}_SHA256`, crypto.createHash('sha256').update(value).digest('hex')]),
   );
 }

@@ -61,7 +61,7 @@ const kinesisEvent = (records) => ({ Records: records.map(kinesisRecord) });
  * @property {string} subscriptionArn
  * @property {string} messageId
  * @property {string} topicArn
- * @property {string} [subject]
+ * @property {string | null} [subject] null or absent when the publisher gave none
  * @property {string} message
  * @property {string} timestamp ISO 8601
  * @property {Record<string, { Type: string, Value: string }>} messageAttributes

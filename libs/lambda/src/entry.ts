@@ -79,8 +79,10 @@ export function lambdaEntry<E, T, R = T>(
     context.callbackWaitsForEmptyEventLoop = false;
     const correlation = capture(event, context, settings);
     if (forwarding !== undefined) {
-      // The first calls wait for the first read of the target rather than guess where to run.
-      if (forwarding.pending) return forwarding.pending.then(() => dispatch(correlation, event, context));
+      // A call waits for a read of the target in progress (the first, or one past the refresh
+      // interval) rather than guess where to run.
+      const reading = forwarding.current();
+      if (reading) return reading.then(() => dispatch(correlation, event, context));
       return dispatch(correlation, event, context);
     }
     return runWithContext(correlation, run, correlation, event, context);

@@ -35,6 +35,7 @@ const { values, positionals } = parseArgs({
 });
 const command = positionals[0];
 const stateDir = path.resolve(values['state-dir']);
+/** @type {(message: string) => never} */
 const fail = (message) => {
   process.stderr.write(`local-cloud: ${message}\n`);
   process.exit(1);
@@ -44,7 +45,7 @@ function projectsFromOptions() {
   if (!values.project) return discoverProjects();
   // Explicit projects (the local cloud's own fixture, say): the shared stack still comes first.
   return [
-    discoverProjects()[0],
+    /** @type {import('../src/projects').Project} */ (discoverProjects()[0]), // the shared stack is always there
     ...values.project.map((dir) => ({ name: path.basename(path.resolve(dir)), dir: path.resolve(dir), shared: false })),
   ];
 }
@@ -63,7 +64,7 @@ async function up() {
     ...(values['async-retry-delay-ms'] ? { asyncRetryDelayMs: Number(values['async-retry-delay-ms']) } : {}),
     serve: (values.serve ?? []).map((service) => ({ service, delivery: values['serve-delivery'] })),
   }).catch((error) => fail(error.message));
-  const shutdown = async (signal) => {
+  const shutdown = async (/** @type {string} */ signal) => {
     process.stdout.write(`[local-cloud] ${signal}: stopping\n`);
     await cloud.stop();
     process.exit(0);
@@ -135,7 +136,7 @@ async function main() {
       if (!state || !alive(state.pid)) fail('no local cloud is running');
       const url = `${state.baseUrl}/_local/served/${encodeURIComponent(service)}${command === 'serve' ? `?delivery=${values.delivery}` : ''}`;
       const response = await fetch(url, { method: command === 'serve' ? 'PUT' : 'DELETE' }).catch((error) => fail(`${state.baseUrl} does not answer: ${error.message}`));
-      const body = await response.json();
+      const body = /** @type {any} */ (await response.json());
       if (!response.ok) fail(body.error?.message ?? JSON.stringify(body));
       process.stdout.write(`${JSON.stringify(body)}\n`);
       return undefined;

@@ -10,6 +10,9 @@ const { SNSClient } = require('@aws-sdk/client-sns');
 const { SQSClient } = require('@aws-sdk/client-sqs');
 const { NodeHttpHandler } = require('@smithy/node-http-handler');
 
+/**
+ * @param {{ region: string, endpoints: Record<string, string> }} options
+ */
 function createClients({ region, endpoints }) {
   const base = { region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 };
   return {
@@ -20,10 +23,11 @@ function createClients({ region, endpoints }) {
     sqs: new SQSClient({ ...base, endpoint: endpoints.sqs }),
     // The IoT stand-in's control route (emulators/iot.js): no SDK client speaks it.
     iot: {
+      /** @param {{ AuthorizerName: string } & Record<string, unknown>} props */
       async addAuthorizer(props) {
         const response = await fetch(`${endpoints.iotdata}/_local/authorizers`, { method: 'POST', body: JSON.stringify(props) });
         if (!response.ok) throw new Error(`the IoT emulator refused the authorizer ${props.AuthorizerName}: ${response.status} ${await response.text()}`);
-        return response.json();
+        return /** @type {Promise<{ ref: string, attributes: Record<string, string> }>} */ (response.json());
       },
     },
   };

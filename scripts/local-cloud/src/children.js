@@ -7,7 +7,9 @@
 const { spawn } = require('node:child_process');
 const readline = require('node:readline');
 
+/** @param {number | undefined} pid undefined for a child that never started @param {NodeJS.Signals} signal */
 function killGroup(pid, signal) {
+  if (pid === undefined) return false;
   try {
     process.kill(-pid, signal);
     return true;
@@ -16,16 +18,22 @@ function killGroup(pid, signal) {
   }
 }
 
+/** @param {number} pid */
 function alive(pid) {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return error.code === 'EPERM';
+    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
   }
 }
 
-/** Spawns `args` with node; every output line goes to `write` with `label` in front. */
+/**
+ * Spawns `args` with node; every output line goes to `write` with `label` in front.
+ * @param {(line: string) => string} label
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, write: (line: string) => void }} options
+ */
 function spawnNode(label, args, { cwd, env, write }) {
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr]) {

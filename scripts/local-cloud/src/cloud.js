@@ -38,16 +38,17 @@ const { createPartnerStandIn } = require('./stand-ins/partner');
 const ACCOUNT_ID = '000000000000';
 const EMULATOR = path.join(__dirname, 'emulators', 'run-emulator.js');
 
+/** @param {import('node:http').Server} server @param {number} port @returns {Promise<void>} */
 function listen(server, port) {
   return new Promise((resolve, reject) => {
-    server.once('error', (error) =>
+    server.once('error', (/** @type {NodeJS.ErrnoException} */ error) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use (another local cloud, or another program)`) : error),
     );
-    server.listen(port, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', () => resolve());
   });
 }
 
-const closeServer = (server) => new Promise((resolve) => {
+const closeServer = (/** @type {import('node:http').Server} */ server) => new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
   server.closeAllConnections?.();
   server.close(() => resolve());
 });
@@ -56,11 +57,16 @@ const closeServer = (server) => new Promise((resolve) => {
  * The environment variables of each function whose value is an intrinsic (`Ref: Topic`), rendered
  * with what the local cloud created; serverless-offline cannot render them (offline-preload.js
  * hands these to the function).
+ * @param {any} config a resolved serverless config
+ * @param {(value: unknown) => unknown} renderHere
+ * @returns {Record<string, Record<string, string>>}
  */
 function renderedEnvironment(config, renderHere) {
+  /** @type {Record<string, Record<string, string>>} */
   const result = {};
-  for (const [functionKey, definition] of Object.entries(config.functions ?? {})) {
+  for (const [functionKey, definition] of Object.entries(/** @type {Record<string, any>} */ (config.functions ?? {}))) {
     const merged = { ...config.provider.environment, ...definition.environment };
+    /** @type {Record<string, string>} */
     const rendered = {};
     for (const [name, value] of Object.entries(merged)) {
       if (value !== null && typeof value === 'object') rendered[name] = String(renderHere(value));
@@ -74,15 +80,18 @@ function renderedEnvironment(config, renderHere) {
  * Values for every `${env:API_KEY_*}` a serverless.yml reads (an API key's value, or a client's
  * key to another service), generated per start and the same for every project, each with its
  * SHA-256 as API_KEY_*_SHA256, as build.sh provides them when deploying.
+ * @param {import('./projects').Project[]} projects
+ * @returns {Record<string, string>}
  */
 function generateApiKeys(projects) {
+  /** @type {Record<string, string>} */
   const keys = {};
   // A project's serverless.yml and what it shares with the others (services/common.yml).
   const files = new Set(projects.flatMap((project) => [path.join(project.dir, 'serverless.yml'), path.join(project.dir, '..', 'common.yml')]));
   for (const file of files) {
     if (!fs.existsSync(file)) continue;
     const text = fs.readFileSync(file, 'utf8');
-    for (const [, name] of text.matchAll(/\$\{env:(API_KEY_[A-Z0-9_]+?)(?:_SHA256)?[,}]/g)) {
+    for (const [, name = ''] of text.matchAll(/\$\{env:(API_KEY_[A-Z0-9_]+?)(?:_SHA256)?[,}]/g)) {
       keys[name] ??= crypto.randomBytes(24).toString('base64url');
     }
   }
@@ -90,10 +99,15 @@ function generateApiKeys(projects) {
 }
 
 // The SDK's variable for a service's endpoint is named after its service id ("CloudWatch Logs").
+/** @type {Record<string, string>} */
 const ENDPOINT_VARIABLES = { logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', iotdata: 'AWS_ENDPOINT_URL_IOT_DATA_PLANE' };
-const endpointVariable = (service) => ENDPOINT_VARIABLES[service] ?? `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
+const endpointVariable = (/** @type {string} */ service) => ENDPOINT_VARIABLES[service] ?? `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
 
-/** Each service's configuration as `serverless print` resolved it, for a served instance to read (scripts/serve). */
+/**
+ * Each service's configuration as `serverless print` resolved it, for a served instance to read (scripts/serve).
+ * @param {string} stateDir
+ * @param {{ project: { name: string }, config: unknown }[]} services
+ */
 function writeResolvedConfigs(stateDir, services) {
   const dir = path.join(stateDir, 'configs');
   fs.rmSync(dir, { recursive: true, force: true });
@@ -101,6 +115,11 @@ function writeResolvedConfigs(stateDir, services) {
   for (const { project, config } of services) fs.writeFileSync(path.join(dir, `${project.name}.json`), JSON.stringify(config));
 }
 
+/**
+ * The state file of a cloud started from `stateDir`, if there is one.
+ * @param {string} stateDir
+ * @returns {{ pid: number, baseUrl: string, stage: string, children: number[] } | undefined} (children: every process group it started)
+ */
 function readState(stateDir) {
   try {
     return JSON.parse(fs.readFileSync(path.join(stateDir, 'local-cloud.json'), 'utf8'));
@@ -109,7 +128,11 @@ function readState(stateDir) {
   }
 }
 
-/** Stops a local cloud started from `stateDir`, in this process or another. Returns false if none ran. */
+/**
+ * Stops a local cloud started from `stateDir`, in this process or another. Returns false if none ran.
+ * @param {string} stateDir
+ * @param {{ timeoutMs?: number }} [options]
+ */
 async function stopRunningCloud(stateDir, { timeoutMs = 30_000 } = {}) {
   const state = readState(stateDir);
   if (!state) return false;
@@ -123,6 +146,18 @@ async function stopRunningCloud(stateDir, { timeoutMs = 30_000 } = {}) {
   return true;
 }
 
+/**
+ * Starts a whole local cloud; resolves once it is ready, with what endpoints.json publishes and `stop`.
+ * @param {object} options
+ * @param {string} [options.stage]
+ * @param {string} [options.region]
+ * @param {number} [options.portBase]
+ * @param {string} options.stateDir
+ * @param {import('./projects').Project[]} [options.projects] the shared stack first
+ * @param {(line: string) => void} [options.write]
+ * @param {number} [options.asyncRetryDelayMs]
+ * @param {{ service: string, delivery: string }[]} [options.serve]
+ */
 async function startCloud({
   stage = 'local',
   region = 'eu-west-1',
@@ -132,9 +167,9 @@ async function startCloud({
   write = (line) => process.stdout.write(`${line}\n`),
   asyncRetryDelayMs = Number(process.env.LOCAL_CLOUD_ASYNC_RETRY_DELAY_MS || ASYNC_RETRY_DELAY_MS),
   serve = [], // [{service, delivery: 'direct'|'forward'}]: served outside Lambda once ready (src/served.js)
-} = {}) {
+}) {
   const timings = new StartTimings();
-  const log = (line) => write(`[local-cloud] ${line}`);
+  const log = (/** @type {string} */ line) => write(`[local-cloud] ${line}`);
   const ports = portsFor(portBase);
   const baseUrl = `http://127.0.0.1:${ports.gateway}`;
   const statePath = path.join(stateDir, 'local-cloud.json');
@@ -145,14 +180,18 @@ async function startCloud({
     throw new Error(`a local cloud is already running (pid ${previous.pid}, ${previous.baseUrl}); stop it with ./build.sh stop`);
   }
 
+  /** @type {Map<string, string>} */
   const parts = new Map();
+  /** @type {(() => unknown)[]} */
   const stoppers = []; // run in reverse order on stop
   let status = 'starting';
   // The child processes, kept running: each restarted when it exits (src/supervisor.js); the state
   // file lists their pids as they change.
+  /** @type {(number | undefined)[]} */
   let servedPids = []; // served services' processes (src/served.js), not supervised
   const supervisor = createSupervisor({ log, onChange: () => status !== 'stopping' && writeState() });
   const writeState = () => fs.writeFileSync(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: [...supervisor.pids(), ...servedPids] }, null, 2));
+  /** @type {Map<string, number>} */
   const inProcess = new Map(); // part -> the port of its server in this process
   /**
    * Each part's liveness as probed now (a child's process and ports, a server's port), and what a
@@ -164,13 +203,14 @@ async function startCloud({
       [...parts.keys()].map(async (name) => {
         if (parts.get(name) !== 'ready') return; // still starting
         if (supervisor.has(name)) now.set(name, await supervisor.probe(name));
-        else if (inProcess.has(name)) now.set(name, (await answersHttp(inProcess.get(name))) ? 'ready' : 'not answering');
+        else if (inProcess.has(name)) now.set(name, (await answersHttp(/** @type {number} */ (inProcess.get(name)))) ? 'ready' : 'not answering');
       }),
     );
     const allReady = [...now.values()].every((state) => state === 'ready');
     return { status: status === 'ready' && !allReady ? 'degraded' : status, stage, parts: Object.fromEntries(now), processes: supervisor.details() };
   }
 
+  /** @type {Promise<void> | undefined} */
   let stopping;
   async function stop() {
     stopping ??= (async () => {
@@ -180,7 +220,7 @@ async function startCloud({
         try {
           await stopper();
         } catch (error) {
-          log(`while stopping: ${error.message}`);
+          log(`while stopping: ${/** @type {Error} */ (error).message}`);
         }
       }
       fs.rmSync(statePath, { force: true });
@@ -225,12 +265,17 @@ async function startCloud({
     const serviceEnv = { API_BASE_URL: baseUrl, OPENSEARCH_URL: opensearchUrl, FORWARDING_REFRESH_SECONDS: String(FORWARDING_REFRESH_SECONDS) };
     const clients = createClients({ region, endpoints });
     const registry = createRegistry({ region, accountId: ACCOUNT_ID });
+    /** @type {{ fn: import('./lambda-invoker').LocalFunction, mapping: import('./event-sources/kinesis').KinesisMapping }[]} */
     const mappings = []; // every function's Kinesis mappings
+    /** @type {ReturnType<typeof startKinesisMapping>[]} */
     let pollers = []; // their pollers, started again on a restarted Kinesis
+    /** @type {Awaited<ReturnType<typeof writeSeeds>>} */
     let seeds = []; // the seeds as written, written again on a restarted DynamoDB
 
     // 1. The gateway first, so /health can say what is still starting.
+    /** @type {Map<string, import('./lambda-invoker').LocalFunction>} */
     const functionsByName = new Map();
+    /** @type {Map<string, import('./lambda-invoker').LocalFunction>} */
     const functionsByArn = new Map();
     const gateway = createGateway({ health, log });
     await listen(gateway.server, ports.gateway);
@@ -238,6 +283,7 @@ async function startCloud({
 
     // 2. Emulators. In memory: a restarted one has lost every record or item, and gets its
     // streams or tables again (the same names), the pollers or seeds that depend on them with them.
+    /** @type {(kind: 'kinesis' | 'dynamodb' | 'iot', env?: NodeJS.ProcessEnv) => () => import('./supervisor').Handle} */
     const startEmulator = (kind, env = process.env) => () => {
       const emulator = spawnNode((line) => `[${kind}] ${line}`, [EMULATOR, kind, String(ports[kind])], { env, write });
       return {
@@ -350,7 +396,7 @@ async function startCloud({
       projects.map((project) => timings.time(`print:${project.name}`, () => resolveConfig(project, { stage, region, env: { ...awsEnv, ...serviceEnv, ...apiKeys }, perStart }))),
     );
     const configs = resolved.map(({ config }) => config);
-    const cachedPrints = projects.filter((_, index) => resolved[index].cached).map((project) => project.name);
+    const cachedPrints = projects.filter((_, index) => resolved[index]?.cached).map((project) => project.name);
     log(`serverless print: ${cachedPrints.length} of ${projects.length} from the cache${cachedPrints.length > 0 ? ` (${cachedPrints.join(', ')})` : ''}`);
     const resourcesDone = timings.begin('resources');
     for (const [index, project] of projects.entries()) {
@@ -362,18 +408,22 @@ async function startCloud({
     resourcesDone();
 
     // 4. Functions, their SNS subscriptions and their Kinesis mappings.
+    /** @type {Map<string, import('./lambda-invoker').LocalFunction>} */
     const functionsByKey = new Map();
+    /** @type {{ fn: import('./lambda-invoker').LocalFunction, events: any }[]} */
     const ruleSources = [];
+    /** @type {{ project: import('./projects').Project, config: any, ports: { http: number, lambda: number, websocket: number }, routes: ReturnType<typeof routesOf>, gatewayResponses: ReturnType<typeof declaredGatewayResponses>, functionEnv: Record<string, Record<string, string>> }[]} */
     const services = [];
     let serviceIndex = 0;
     for (const [index, project] of projects.entries()) {
       const config = configs[index];
-      const functions = Object.entries(config.functions ?? {});
+      const functions = Object.entries(/** @type {Record<string, any>} */ (config.functions ?? {}));
       if (functions.length === 0) continue;
       const servicePorts = ports.service(serviceIndex++);
-      const renderHere = (value) => render(value, registry.lookupFor(project.name, `${config.service}-${stage}`));
+      const renderHere = (/** @type {unknown} */ value) => render(value, registry.lookupFor(project.name, `${config.service}-${stage}`));
       for (const [functionKey, definition] of functions) {
         const onFailure = definition.destinations?.onFailure;
+        /** @type {import('./lambda-invoker').LocalFunction & { eventSourceArns: string[] }} */
         const fn = {
           key: `${project.name}/${functionKey}`,
           name: definition.name,
@@ -384,12 +434,12 @@ async function startCloud({
           maximumEventAge: definition.maximumEventAge,
           reservedConcurrency: definition.reservedConcurrency,
           onFailure: onFailure ? renderHere(typeof onFailure === 'string' ? onFailure : onFailure.arn) : undefined,
+          eventSourceArns: [],
         };
         functionsByName.set(fn.name, fn);
         functionsByArn.set(fn.arn, fn);
         functionsByKey.set(fn.key, fn);
         ruleSources.push({ fn, events: definition.events });
-        fn.eventSourceArns = [];
         for (const event of definition.events ?? []) {
           if (event.sns) {
             const topicArn = typeof event.sns === 'string'
@@ -419,6 +469,7 @@ async function startCloud({
     await Promise.all(services.map(async ({ project, ports: servicePorts, functionEnv, routes, gatewayResponses }) => {
       const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv), LOCAL_CLOUD_ACCOUNT_ID: ACCOUNT_ID };
       // Every line a function writes lands in its log group, a stream per worker, as on Lambda.
+      /** @type {(functionKey: string, stream: string, line: string) => void} */
       const functionLine = (functionKey, stream, line) => {
         const fn = functionsByKey.get(`${project.name}/${functionKey}`);
         if (fn) logs.writeFunctionLine(fn.name, stream, line);
@@ -456,6 +507,7 @@ async function startCloud({
     seeds = await timings.time('seeds', () => writeSeeds({ projects, stage, baseUrl, kms: clients.kms, apiKeys, log, known: { 'partner-api-url': partnerUrl, 'partner-api-key': partnerApiKey } }));
     parts.set('seeds', 'ready');
 
+    /** @type {Record<string, string>} */
     const apiKeysByName = {};
     for (const [name, value] of Object.entries(apiKeys)) {
       if (!name.endsWith('_SHA256')) apiKeysByName[name.replace(/^API_KEY_/, '').toLowerCase().replace(/_/g, '-')] = value;

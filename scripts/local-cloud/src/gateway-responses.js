@@ -14,6 +14,7 @@
 const crypto = require('node:crypto');
 
 // The status API Gateway gives each type unless the declaration sets one, and its own message.
+/** @type {Record<string, [number, string]>} */
 const AWS_DEFAULTS = {
   ACCESS_DENIED: [403, 'User is not authorized to access this resource'],
   BAD_REQUEST_BODY: [400, 'Invalid request body'],
@@ -31,7 +32,11 @@ const AWS_DEFAULTS = {
   WAF_FILTERED: [403, 'Forbidden'],
 };
 
-/** ResponseType -> { statusCode, template, parameters } of one project's resolved config. */
+/**
+ * ResponseType -> { statusCode, template, parameters } of one project's resolved config.
+ * @param {any} config a resolved serverless config
+ * @returns {Map<string, { statusCode?: number, template?: string, parameters: Record<string, string> }>}
+ */
 function declaredGatewayResponses(config) {
   const declared = new Map();
   for (const resource of Object.values(config.resources?.Resources ?? {})) {
@@ -42,10 +47,16 @@ function declaredGatewayResponses(config) {
   return declared;
 }
 
-/** Which refusal serverless-offline's answer (one without x-correlation-id: no function wrote it) stands for. */
+/**
+ * Which refusal serverless-offline's answer (one without x-correlation-id: no function wrote it) stands for.
+ * @param {number} status
+ * @param {Record<string, string | string[] | undefined>} headers
+ * @param {unknown} message
+ * @returns {string}
+ */
 function refusalType(status, headers, message) {
   if (status === 403 && String(headers['x-amzn-errortype'] ?? '').startsWith('Forbidden') && message === 'Forbidden') return 'INVALID_API_KEY';
-  return { 400: 'BAD_REQUEST_BODY', 401: 'UNAUTHORIZED', 403: 'ACCESS_DENIED', 413: 'REQUEST_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'THROTTLED' }[status] ?? (status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+  return /** @type {Record<number, string>} */ ({ 400: 'BAD_REQUEST_BODY', 401: 'UNAUTHORIZED', 403: 'ACCESS_DENIED', 413: 'REQUEST_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'THROTTLED' })[status] ?? (status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
 }
 
 /**

@@ -4,12 +4,24 @@
 // CloudFormation would after deployment: Ref, Fn::GetAtt, Fn::ImportValue, Fn::Join, Fn::Sub,
 // Fn::Select and Fn::Split. `lookup` answers for the deployed resources of the local cloud.
 
+/**
+ * @typedef {object} Lookup what the deployed resources answer
+ * @property {(logicalId: string) => unknown} ref
+ * @property {(logicalId: string, attribute: string) => unknown} getAtt
+ * @property {(exportName: any) => unknown} importValue
+ */
+
+/**
+ * @param {any} value a template's value, as serverless print gives it
+ * @param {Lookup} lookup
+ * @returns {any}
+ */
 function render(value, lookup) {
   if (Array.isArray(value)) return value.map((item) => render(item, lookup));
   if (value === null || typeof value !== 'object') return value;
   const keys = Object.keys(value);
   if (keys.length === 1) {
-    const [key] = keys;
+    const key = /** @type {string} */ (keys[0]);
     const argument = value[key];
     switch (key) {
       case 'Ref':
@@ -34,10 +46,10 @@ function render(value, lookup) {
       }
       case 'Fn::Sub': {
         const [template, variables = {}] = Array.isArray(argument) ? argument : [argument, {}];
-        return template.replace(/\$\{([^}]+)\}/g, (_, name) => {
+        return template.replace(/\$\{([^}]+)\}/g, (/** @type {string} */ _, /** @type {string} */ name) => {
           if (Object.hasOwn(variables, name)) return render(variables[name], lookup);
           if (name.includes('.')) {
-            const [logicalId, attribute] = name.split('.');
+            const [logicalId = '', attribute = ''] = name.split('.'); // two parts: the name has a dot
             return lookup.getAtt(logicalId, attribute);
           }
           return lookup.ref(name);

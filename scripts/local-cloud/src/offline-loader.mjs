@@ -11,6 +11,12 @@ const FUNCTION_POOL = '/src/lambda/LambdaFunctionPool.js';
 const POOL_CLASS = 'export default class LambdaFunctionPool';
 const BOUND_POOL = new URL('./function-pool.js', import.meta.url).pathname;
 
+/**
+ * @param {string} url
+ * @param {import('node:module').LoadHookContext} context
+ * @param {(url: string, context?: Partial<import('node:module').LoadHookContext>) => import('node:module').LoadFnOutput | Promise<import('node:module').LoadFnOutput>} nextLoad
+ * @returns {Promise<import('node:module').LoadFnOutput>}
+ */
 export async function load(url, context, nextLoad) {
   const loaded = await nextLoad(url, context);
   if (url.endsWith(FUNCTION_POOL)) {

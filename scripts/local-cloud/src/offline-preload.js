@@ -34,26 +34,32 @@ function streamName() {
   return `${day}/[$LATEST]${crypto.randomBytes(16).toString('hex')}`;
 }
 
-const mb = (bytes) => Math.ceil(bytes / (1024 * 1024));
+const mb = (/** @type {number} */ bytes) => Math.ceil(bytes / (1024 * 1024));
 
 class LabelledWorker extends Worker {
+  /** @param {string | URL} filename @param {import('node:worker_threads').WorkerOptions} [options] */
   constructor(filename, options = {}) {
+    /** @type {string} */
     const functionKey = options.workerData?.functionKey ?? 'worker';
-    const env = options.env && renderedEnv[functionKey] ? { ...options.env, ...renderedEnv[functionKey] } : options.env;
+    // serverless-offline passes the function's environment as an object (never SHARE_ENV).
+    const workerEnv = /** @type {Record<string, string> | undefined} */ (options.env);
+    const env = workerEnv && renderedEnv[functionKey] ? { ...workerEnv, ...renderedEnv[functionKey] } : workerEnv;
     super(filename, { ...options, env, stdout: true, stderr: true });
     const started = performance.now();
     this.functionKey = functionKey;
     this.stream = streamName();
+    /** @type {number | undefined} */
     this.initMs = undefined;
     this.invocations = 0;
     this.once('online', () => {
       this.initMs = performance.now() - started;
     });
-    for (const [stream, out] of [[this.stdout, process.stdout], [this.stderr, process.stderr]]) {
+    for (const [stream, out] of /** @type {const} */ ([[this.stdout, process.stdout], [this.stderr, process.stderr]])) {
       readline.createInterface({ input: stream }).on('line', (line) => out.write(`λ ${functionKey}\t${this.stream}\t${line}\n`));
     }
   }
 
+  /** @param {string} line */
   platformLine(line) {
     process.stdout.write(`λ ${this.functionKey}\t${this.stream}\t${line}\n`);
   }
@@ -62,6 +68,9 @@ class LabelledWorker extends Worker {
    * serverless-offline posts each invocation as {context, event, port} and the worker answers on
    * `port`. Here the worker answers on a port of ours instead, which notes the end and passes the
    * answer on unchanged.
+   * @override
+   * @param {any} message
+   * @param {readonly import('node:worker_threads').Transferable[]} [transferList]
    */
   postMessage(message, transferList) {
     if (!message || typeof message !== 'object' || !message.port || !message.context) return super.postMessage(message, transferList);
@@ -72,7 +81,7 @@ class LabelledWorker extends Worker {
     const { port1, port2 } = new MessageChannel();
     const started = performance.now();
     this.platformLine(`START RequestId: ${requestId} Version: ${context.functionVersion ?? '$LATEST'}`);
-    port1.once('message', (answer) => {
+    port1.once('message', (/** @type {unknown} */ answer) => {
       port1.close();
       const duration = performance.now() - started;
       const init = coldStart && this.initMs !== undefined ? `\tInit Duration: ${this.initMs.toFixed(2)} ms` : '';
@@ -96,8 +105,9 @@ if (workerThreads.isMainThread) {
   module_.register(require('node:url').pathToFileURL(require('node:path').join(__dirname, 'offline-loader.mjs')));
   const Service = require(require.resolve('serverless/lib/classes/service.js', { paths: [process.cwd(), __dirname] }));
   const allEvents = Service.prototype.getAllEventsInFunction;
+  /** @this {unknown} @param {string} functionKey */
   Service.prototype.getAllEventsInFunction = function withoutSchedules(functionKey) {
-    return (allEvents.call(this, functionKey) ?? []).filter((event) => !event.schedule);
+    return (allEvents.call(this, functionKey) ?? []).filter((/** @type {{ schedule?: unknown }} */ event) => !event.schedule);
   };
 }
 

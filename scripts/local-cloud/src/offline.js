@@ -11,6 +11,7 @@ const { spawnNode } = require('./children');
 const serverlessBin = require.resolve('serverless/bin/serverless.js', { paths: [path.resolve(__dirname, '../../..')] });
 const PRELOAD = path.join(__dirname, 'offline-preload.js');
 
+/** @param {number} port @returns {Promise<boolean>} */
 function portOpen(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
@@ -19,7 +20,13 @@ function portOpen(port) {
   });
 }
 
-/** Waits until every port accepts connections; fails early if `process` exits first. */
+/**
+ * Waits until every port accepts connections; fails early if `process` exits first.
+ * @param {string} name
+ * @param {{ running: boolean }} process
+ * @param {number[]} portList
+ * @param {number} timeoutMs
+ */
 async function waitForPorts(name, process, portList, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -34,14 +41,24 @@ async function waitForPorts(name, process, portList, timeoutMs) {
 /**
  * `functionLine(functionKey, stream, line)` gets every line a function (or Lambda's platform, for
  * it) wrote, for its log group; every line also goes to `write`, labelled.
+ * @param {object} options
+ * @param {{ name: string, dir: string }} options.project
+ * @param {string} options.stage
+ * @param {string} options.region
+ * @param {{ http: number, lambda: number, websocket: number }} options.ports
+ * @param {Record<string, string | undefined>} options.env
+ * @param {(line: string) => void} options.write
+ * @param {(functionKey: string, stream: string, line: string) => void} [options.functionLine]
+ * @param {boolean} [options.serving] whether it has HTTP events (and so an HTTP server)
  */
 function startOffline({ project, stage, region, ports, env, write, functionLine = () => {}, serving = true }) {
-  const label = (line) => {
+  const label = (/** @type {string} */ line) => {
     // offline-preload.js marks a function's lines with "λ <function>\t<log stream>\t".
     const fn = /^λ ([^\t]+)\t([^\t]+)\t(.*)$/s.exec(line);
     if (!fn) return `[${project.name}] ${line}`;
-    functionLine(fn[1], fn[2], fn[3]);
-    return `[${project.name}/${fn[1]}] ${fn[3]}`;
+    const [, functionKey = '', stream = '', text = ''] = fn;
+    functionLine(functionKey, stream, text);
+    return `[${project.name}/${functionKey}] ${text}`;
   };
   const args = [
     '--require', PRELOAD,

@@ -12,7 +12,7 @@ function portsFor(base = 3000) {
     opensearch: base + 104, // the stand-in for the stage's OpenSearch domain (a REST API, not an AWS protocol)
     partner: base + 105, // the stand-in for the streaming partner's API (an external service)
     iot: base + 106, // IoT Core: the MQTT broker (WebSocket on /mqtt; the gateway's /mqtt leads here) and the data plane's Publish
-    service: (index) => ({
+    service: (/** @type {number} */ index) => ({
       http: base + 200 + index * 10,
       lambda: base + 201 + index * 10,
       websocket: base + 202 + index * 10,

@@ -13,7 +13,15 @@ const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
 const serverlessBin = require.resolve('serverless/bin/serverless.js', { paths: [root] });
 
-/** The shared stack first, then every service under services/ that has a serverless.yml. */
+/**
+ * A project of the monorepo: the shared stack (the root's serverless.yml) or a service.
+ * @typedef {{ name: string, dir: string, shared: boolean }} Project
+ */
+
+/**
+ * The shared stack first, then every service under services/ that has a serverless.yml.
+ * @returns {Project[]}
+ */
 function discoverProjects() {
   const services = path.join(root, 'services');
   const names = fs.existsSync(services)
@@ -29,11 +37,18 @@ function discoverProjects() {
  * The project's configuration as `serverless print` resolves it, from the print cache when nothing
  * that feeds it changed (src/print-cache.js); `perStart` names the variables of `env` that change
  * on every start. Resolves {config, cached}.
+ * @param {Project} project
+ * @param {{ stage: string, region: string, env: Record<string, string>, perStart?: string[] }} options
  */
 function resolveConfig(project, { stage, region, env, perStart = [] }) {
   return cachedPrint(project, { stage, region, env, perStart, print: (printEnv) => printConfig(project, { stage, region, env: printEnv }) });
 }
 
+/**
+ * @param {Project} project
+ * @param {{ stage: string, region: string, env: Record<string, string> }} options
+ * @returns {Promise<string>} the JSON text
+ */
 async function printConfig(project, { stage, region, env }) {
   try {
     const { stdout } = await run(process.execPath, [serverlessBin, 'print', '--stage', stage, '--region', region, '--format', 'json'], {
@@ -44,16 +59,21 @@ async function printConfig(project, { stage, region, env }) {
     return stdout.slice(stdout.indexOf('{'));
   } catch (error) {
     // The framework prints its environment first and the error after an "Error:" line.
-    const output = (error.stderr || error.stdout || error.message).trim();
+    const failed = /** @type {Error & { stderr?: string, stdout?: string }} */ (error);
+    const output = (failed.stderr || failed.stdout || failed.message).trim();
     const detail = output.includes('Error:') ? output.slice(output.indexOf('Error:')) : output.split('\n').slice(-8).join('\n');
     throw new Error(`${project.name}: serverless print failed:\n${detail}`);
   }
 }
 
-/** Every API Gateway route a project declares: REST (`http`) and HTTP API (`httpApi`) events. */
+/**
+ * Every API Gateway route a project declares: REST (`http`) and HTTP API (`httpApi`) events.
+ * @param {any} config a resolved serverless config
+ * @returns {{ functionKey: string, method: string, path: string }[]}
+ */
 function routesOf(config) {
   const routes = [];
-  for (const [functionKey, fn] of Object.entries(config.functions ?? {})) {
+  for (const [functionKey, fn] of Object.entries(/** @type {Record<string, any>} */ (config.functions ?? {}))) {
     for (const event of fn.events ?? []) {
       const http = event.http ?? event.httpApi;
       if (!http) continue;

@@ -12,17 +12,23 @@ const { CreateQueueCommand, GetQueueAttributesCommand } = require('@aws-sdk/clie
 const { render } = require('./intrinsics');
 const { shardCount } = require('./stream-capacity');
 
+/**
+ * Creates one resource type on the emulators from its rendered Properties: its Ref and attributes.
+ * @typedef {(clients: ReturnType<typeof import('./aws-clients').createClients>, props: any, where: { region: string, accountId: string }) => Promise<{ ref: unknown, attributes: Record<string, unknown> }>} Creator
+ */
+
 // Resources are created in this order, so that a resource can refer to any created before it.
+/** @type {Record<string, Creator>} */
 const CREATORS = {
   'AWS::KMS::Key': async ({ kms }, _props) => {
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: _props.Description }));
+    const { KeyMetadata } = /** @type {Required<import('@aws-sdk/client-kms').CreateKeyCommandOutput>} */ (await kms.send(new CreateKeyCommand({ Description: _props.Description })));
     return { ref: KeyMetadata.KeyId, attributes: { Arn: KeyMetadata.Arn, KeyId: KeyMetadata.KeyId } };
   },
   'AWS::Kinesis::Stream': async ({ kinesis }, props, { region, accountId }) => {
     const name = props.Name;
     await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount(props) }));
     await waitFor(async () => {
-      const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+      const { StreamDescriptionSummary } = /** @type {{ StreamDescriptionSummary: import('@aws-sdk/client-kinesis').StreamDescriptionSummary }} */ (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name })));
       return StreamDescriptionSummary.StreamStatus === 'ACTIVE';
     }, `stream ${name} to become ACTIVE`);
     return { ref: name, attributes: { Arn: `arn:aws:kinesis:${region}:${accountId}:stream/${name}` } };
@@ -33,7 +39,7 @@ const CREATORS = {
   },
   'AWS::SQS::Queue': async ({ sqs }, props) => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: props.QueueName }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = /** @type {Required<import('@aws-sdk/client-sqs').GetQueueAttributesCommandOutput>} */ (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] })));
     return { ref: QueueUrl, attributes: { Arn: Attributes.QueueArn, QueueName: props.QueueName, QueueUrl } };
   },
   'AWS::DynamoDB::Table': async ({ dynamodb }, props, { region, accountId }) => {
@@ -67,6 +73,7 @@ const CREATORS = {
   },
 };
 
+/** @param {() => Promise<boolean>} check @param {string} what */
 async function waitFor(check, what, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
@@ -76,15 +83,30 @@ async function waitFor(check, what, timeoutMs = 10_000) {
   }
 }
 
-/** What every project's templates can see: exports by name, and each project's own resources. */
+/**
+ * @typedef {{ type: string, ref: unknown, attributes: Record<string, unknown> }} CreatedResource
+ */
+
+/**
+ * What every project's templates can see: exports by name, and each project's own resources.
+ * @param {{ region: string, accountId: string }} options
+ */
 function createRegistry({ region, accountId }) {
+  /** @type {Map<unknown, unknown>} */
   const exports = new Map();
+  /** @type {Map<string, Map<string, CreatedResource>>} */
   const stacks = new Map(); // project name -> Map(logicalId -> { type, ref, attributes })
+  /** @type {{ type: string, props: any }[]} */
   const created = []; // { type, props } in creation order, to create again on an emulator that lost them
 
+  /**
+   * @param {string} projectName
+   * @param {string} stackName
+   * @returns {import('./intrinsics').Lookup}
+   */
   function lookupFor(projectName, stackName) {
     const own = stacks.get(projectName) ?? new Map();
-    const find = (logicalId) => {
+    const find = (/** @type {string} */ logicalId) => {
       const resource = own.get(logicalId);
       if (!resource) throw new Error(`${projectName}: no resource '${logicalId}' was created locally`);
       return resource;
@@ -113,24 +135,39 @@ function createRegistry({ region, accountId }) {
   return { exports, stacks, created, lookupFor };
 }
 
-/** Creates one project's resources and records its outputs' exports. Returns the names of skipped types. */
+/**
+ * @typedef {object} ResourceContext
+ * @property {ReturnType<typeof import('./aws-clients').createClients>} clients
+ * @property {ReturnType<typeof createRegistry>} registry
+ * @property {string} region
+ * @property {string} accountId
+ */
+
+/**
+ * Creates one project's resources and records its outputs' exports. Returns the names of skipped types.
+ * @param {{ name: string }} project
+ * @param {any} config its resolved serverless config
+ * @param {ResourceContext} context
+ * @returns {Promise<string[]>}
+ */
 async function createResources(project, config, { clients, registry, region, accountId }) {
   const stackName = `${config.service}-${config.provider.stage}`;
+  /** @type {Map<string, CreatedResource>} */
   const own = new Map();
   registry.stacks.set(project.name, own);
-  const resources = Object.entries(config.resources?.Resources ?? {});
+  const resources = Object.entries(/** @type {Record<string, any>} */ (config.resources?.Resources ?? {}));
   const skipped = new Set();
   for (const type of Object.keys(CREATORS)) {
     for (const [logicalId, resource] of resources.filter(([, r]) => r.Type === type)) {
       const props = render(resource.Properties ?? {}, registry.lookupFor(project.name, stackName));
-      const created = await CREATORS[type](clients, props, { region, accountId });
+      const created = await /** @type {Creator} */ (CREATORS[type])(clients, props, { region, accountId });
       own.set(logicalId, { type, ...created });
       registry.created.push({ type, props });
     }
   }
   for (const [, resource] of resources) if (!CREATORS[resource.Type]) skipped.add(resource.Type);
   const lookup = registry.lookupFor(project.name, stackName);
-  for (const [name, output] of Object.entries(config.resources?.Outputs ?? {})) {
+  for (const [name, output] of Object.entries(/** @type {Record<string, any>} */ (config.resources?.Outputs ?? {}))) {
     if (!output.Export) continue;
     try {
       registry.exports.set(render(output.Export.Name, lookup), render(output.Value, lookup));
@@ -145,10 +182,12 @@ async function createResources(project, config, { clients, registry, region, acc
 /**
  * Creates again, with the same properties, every resource of `types` created so far: for an
  * emulator that was restarted empty (its streams or tables are gone; their names and ARNs are the same).
+ * @param {string[]} types
+ * @param {ResourceContext} context
  */
 async function recreateResources(types, { clients, registry, region, accountId }) {
   for (const { type, props } of registry.created.filter((resource) => types.includes(resource.type))) {
-    await CREATORS[type](clients, props, { region, accountId });
+    await /** @type {Creator} */ (CREATORS[type])(clients, props, { region, accountId });
   }
 }
 

@@ -11,23 +11,45 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { EncryptCommand } = require('@aws-sdk/client-kms');
 
+/** @type {Record<string, () => string>} */
 const GENERATORS = {
   'random-base64url-48': () => crypto.randomBytes(48).toString('base64url'),
 };
 
-/** PUTs one seed through the config API as an operator would. */
+/**
+ * @typedef {{ url: string, adminKey: string | undefined, body: string, label: string }} Seed
+ * @typedef {{ name: string, dir: string }} Project
+ */
+
+/**
+ * PUTs one seed through the config API as an operator would.
+ * @param {Seed} seed
+ * @param {(line: string) => void} log
+ */
 async function putSeed({ url, adminKey, body, label }, log) {
   const response = await fetch(url, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json', 'x-api-key': adminKey, 'x-correlation-id': `local-cloud-seed-${crypto.randomUUID()}` },
+    headers: { 'content-type': 'application/json', 'x-api-key': String(adminKey), 'x-correlation-id': `local-cloud-seed-${crypto.randomUUID()}` },
     body,
   });
   if (!response.ok) throw new Error(`seeding ${label} failed: ${response.status} ${await response.text()}`);
   log(`seeded ${label}`);
 }
 
-/** Writes every project's seeds; returns them as written, for `rewriteSeeds` after DynamoDB lost them. */
+/**
+ * Writes every project's seeds; returns them as written, for `rewriteSeeds` after DynamoDB lost them.
+ * @param {object} options
+ * @param {Project[]} options.projects
+ * @param {string} options.stage
+ * @param {string} options.baseUrl
+ * @param {import('@aws-sdk/client-kms').KMSClient} options.kms
+ * @param {Record<string, string>} options.apiKeys
+ * @param {(line: string) => void} options.log
+ * @param {Record<string, string>} [options.known] values this start made (`"known"` seeds)
+ * @returns {Promise<Seed[]>}
+ */
 async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log, known = {} }) {
+  /** @type {Seed[]} */
   const written = [];
   for (const project of projects) {
     const file = path.join(project.dir, 'local-seeds.json');
@@ -48,7 +70,7 @@ async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log, known =
             EncryptionContext: { service: entry.service, key: entry.key },
           }),
         );
-        value = Buffer.from(CiphertextBlob).toString('base64');
+        value = Buffer.from(/** @type {Uint8Array} */ (CiphertextBlob)).toString('base64');
       }
       const seed = {
         url: `${baseUrl}${api.path.replace('{service}', entry.service).replace('{key}', entry.key)}`,
@@ -66,12 +88,17 @@ async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log, known =
 /**
  * Writes the same seeds again (a restarted DynamoDB emulator lost them): the same values, so that
  * tokens signed with the seeded JWT secret stay good.
+ * @param {Seed[]} written
+ * @param {(line: string) => void} log
  */
 async function rewriteSeeds(written, log) {
   for (const seed of written) await putSeed(seed, log);
 }
 
-/** Puts one plain config value through the config service's API, as an operator's `./build.sh config put` does. */
+/**
+ * Puts one plain config value through the config service's API, as an operator's `./build.sh config put` does.
+ * @param {{ projects: Project[], baseUrl: string, apiKeys: Record<string, string>, service: string, key: string, value: string, log: (line: string) => void }} options
+ */
 async function putConfigValue({ projects, baseUrl, apiKeys, service, key, value, log }) {
   for (const project of projects) {
     const file = path.join(project.dir, 'local-seeds.json');

@@ -20,15 +20,20 @@ const DELIVERIES = ['direct', 'forward'];
 // The functions' FORWARDING_REFRESH_SECONDS here: a switch takes effect within it (twice, to be sure).
 const FORWARDING_REFRESH_SECONDS = 2;
 
-/** Invokes a served function as Lambda's Invoke would, through the served instance's proxy endpoint. */
+/**
+ * Invokes a served function as Lambda's Invoke would, through the served instance's proxy endpoint.
+ * @param {import('./lambda-invoker').LocalFunction} fn one whose service is served (`servedUrl` set)
+ * @param {unknown} event
+ * @returns {Promise<import('./lambda-invoker').InvokeResult>}
+ */
 async function invokeServed(fn, event) {
-  const response = await fetch(`${fn.servedUrl}${NON_API_PATH}?function=${encodeURIComponent(fn.functionKey)}`, {
+  const response = await fetch(`${fn.servedUrl}${NON_API_PATH}?function=${encodeURIComponent(String(fn.functionKey))}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ event }),
     signal: AbortSignal.timeout(fn.timeoutSeconds * 1000 + 5_000),
   });
-  const payload = await response.json().catch(() => null);
+  const payload = /** @type {any} */ (await response.json().catch(() => null));
   if (response.ok) return { ok: true, status: 200, payload };
   return {
     ok: false,
@@ -38,6 +43,7 @@ async function invokeServed(fn, event) {
   };
 }
 
+/** @param {string} url @param {{ running: boolean }} child */
 async function waitForHealth(url, child, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -52,14 +58,27 @@ async function waitForHealth(url, child, timeoutMs = 120_000) {
 /**
  * `services`: [{project, ports}] as the cloud runs them; `functionsByKey` the cloud's functions;
  * `gateway` its front door; `onChildren` is told the served children's pids (for `stop`).
+ * @param {object} options
+ * @param {{ project: { name: string }, ports: { http: number } }[]} options.services
+ * @param {Map<string, import('./lambda-invoker').LocalFunction>} options.functionsByKey
+ * @param {{ routeService(name: string, port: number | undefined): void }} options.gateway
+ * @param {string} options.stateDir
+ * @param {string} options.baseUrl
+ * @param {{ name: string, dir: string }[]} options.projects
+ * @param {Record<string, string>} options.apiKeys
+ * @param {(line: string) => void} options.write
+ * @param {(line: string) => void} options.log
+ * @param {(pids: (number | undefined)[]) => void} [options.onChildren]
  */
 function createServedServices({ services, functionsByKey, gateway, stateDir, baseUrl, projects, apiKeys, write, log, onChildren = () => {} }) {
+  /** @type {Map<string, { child: ReturnType<typeof spawnNode>, url: string, delivery: string }>} */
   const running = new Map(); // service name -> {child, url, delivery}
 
-  const functionsOf = (name) => [...functionsByKey.values()].filter((fn) => fn.key.startsWith(`${name}/`));
-  const setForwarding = (name, value) => putConfigValue({ projects, baseUrl, apiKeys, service: name, key: 'forward-to', value, log });
-  const settle = () => new Promise((resolve) => setTimeout(resolve, FORWARDING_REFRESH_SECONDS * 2_000 + 500));
+  const functionsOf = (/** @type {string} */ name) => [...functionsByKey.values()].filter((fn) => fn.key.startsWith(`${name}/`));
+  const setForwarding = (/** @type {string} */ name, /** @type {string} */ value) => putConfigValue({ projects, baseUrl, apiKeys, service: name, key: 'forward-to', value, log });
+  const settle = () => new Promise((/** @type {(value?: unknown) => void} */ resolve) => setTimeout(resolve, FORWARDING_REFRESH_SECONDS * 2_000 + 500));
 
+  /** @param {string} name @param {string} [delivery] direct or forward */
   async function start(name, delivery = 'direct') {
     if (!DELIVERIES.includes(delivery)) throw new Error(`delivery is direct or forward, not ${delivery}`);
     const service = services.find((s) => s.project.name === name);
@@ -91,6 +110,7 @@ function createServedServices({ services, functionsByKey, gateway, stateDir, bas
     return { service: name, url, delivery };
   }
 
+  /** @param {string} name */
   async function stop(name) {
     const served = running.get(name);
     if (!served) return false;
@@ -99,7 +119,7 @@ function createServedServices({ services, functionsByKey, gateway, stateDir, bas
       for (const fn of functionsOf(name)) delete fn.servedUrl;
       gateway.routeService(name, undefined);
     } else {
-      await setForwarding(name, 'off').catch((error) => log(`${name}: could not clear forward-to: ${error.message}`));
+      await setForwarding(name, 'off').catch((error) => log(`${name}: could not clear forward-to: ${/** @type {Error} */ (error).message}`));
       await settle();
     }
     await served.child.stop(30_000); // SIGTERM: it drains what it holds
@@ -109,17 +129,19 @@ function createServedServices({ services, functionsByKey, gateway, stateDir, bas
   }
 
   async function status() {
+    /** @type {Record<string, object>} */
     const result = {};
     for (const [name, served] of running) {
-      const health = await fetch(`${served.url}/health`).then((r) => r.json(), (error) => ({ status: 'down', reason: error.message }));
+      const health = await fetch(`${served.url}/health`).then((r) => /** @type {Promise<object>} */ (r.json()), (/** @type {Error} */ error) => ({ status: 'down', reason: error.message }));
       result[name] = { url: served.url, delivery: served.delivery, ...health };
     }
     return result;
   }
 
   /** The admin routes on the gateway: PUT|DELETE /_local/served/<service>, GET /_local/served. */
+  /** @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response @param {URL} url */
   async function admin(request, response, url) {
-    const send = (status, body) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const send = (/** @type {number} */ status, /** @type {unknown} */ body) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const match = /^\/_local\/served(?:\/([^/]+))?$/.exec(url.pathname);
     if (!match) return send(404, { error: { code: 'NotFound', message: `no local-cloud route ${url.pathname}` } });
     try {
@@ -128,7 +150,7 @@ function createServedServices({ services, functionsByKey, gateway, stateDir, bas
       if (request.method === 'DELETE' && match[1]) return send(200, { service: match[1], stopped: await stop(match[1]) });
       return send(405, { error: { code: 'MethodNotAllowed', message: `${request.method} is not allowed on ${url.pathname}` } });
     } catch (error) {
-      return send(400, { error: { code: 'ValidationError', message: error.message } });
+      return send(400, { error: { code: 'ValidationError', message: /** @type {Error} */ (error).message } });
     }
   }
 

@@ -8,6 +8,7 @@
 // kinesalite's own limits.
 const ON_DEMAND_INITIAL_SHARDS = 4;
 
+/** @param {{ StreamModeDetails?: { StreamMode?: string }, ShardCount?: number }} props */
 function shardCount(props) {
   if (props.StreamModeDetails?.StreamMode === 'ON_DEMAND') return ON_DEMAND_INITIAL_SHARDS;
   return props.ShardCount ?? 1;

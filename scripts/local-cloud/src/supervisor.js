@@ -11,10 +11,38 @@
 const http = require('node:http');
 const { killGroup } = require('./children');
 
+/**
+ * A running process as its starter returns it (children.js, offline.js).
+ * @typedef {object} Handle
+ * @property {number | undefined} pid
+ * @property {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} exited
+ * @property {boolean} running
+ * @property {(timeoutMs?: number) => Promise<void>} ready
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * @typedef {object} Entry a kept process
+ * @property {string} name
+ * @property {() => Handle} start
+ * @property {number[]} ports
+ * @property {() => Promise<void>} recover
+ * @property {string} recovers
+ * @property {string} loses
+ * @property {'starting' | 'running' | 'restarting'} state
+ * @property {{ at: string, reason: string, recoveredInMs: number }[]} restarts
+ * @property {Handle} handle
+ * @property {boolean} stopped
+ */
+
 const PROBE_TIMEOUT_MS = 1_000;
 const RESTART_DELAY_MS = 250; // the first restart's wait; doubled per failed restart, at most 5 s
 
-/** True when something answers an HTTP request on `port` within the timeout, whatever its status. */
+/**
+ * True when something answers an HTTP request on `port` within the timeout, whatever its status.
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
 function answersHttp(port, timeoutMs = PROBE_TIMEOUT_MS) {
   return new Promise((resolve) => {
     const request = http.request({ host: '127.0.0.1', port, method: 'GET', path: '/', agent: false, timeout: timeoutMs }, (response) => {
@@ -28,16 +56,19 @@ function answersHttp(port, timeoutMs = PROBE_TIMEOUT_MS) {
   });
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * `onChange()` is called whenever a process's pid changes (the state file lists them, for
  * `local-cloud stop` and for the tests' faults).
+ * @param {{ log: (line: string) => void, onChange?: () => void, restartDelayMs?: number }} options
  */
 function createSupervisor({ log, onChange = () => {}, restartDelayMs = RESTART_DELAY_MS }) {
+  /** @type {Map<string, Entry>} */
   const kept = new Map(); // name -> entry
   let stopping = false;
 
+  /** @param {Entry} entry */
   function watch(entry) {
     const { handle } = entry;
     handle.exited.then(({ code, signal }) => {
@@ -47,6 +78,7 @@ function createSupervisor({ log, onChange = () => {}, restartDelayMs = RESTART_D
     });
   }
 
+  /** @param {Entry} entry @param {string} reason */
   async function restart(entry, reason) {
     entry.state = 'restarting';
     const began = Date.now();
@@ -61,7 +93,7 @@ function createSupervisor({ log, onChange = () => {}, restartDelayMs = RESTART_D
         await entry.recover();
         break;
       } catch (error) {
-        log(`${entry.name}: restart ${attempt + 1} failed: ${error.message}`);
+        log(`${entry.name}: restart ${attempt + 1} failed: ${/** @type {Error} */ (error).message}`);
         await entry.handle.stop();
       }
     }
@@ -76,8 +108,12 @@ function createSupervisor({ log, onChange = () => {}, restartDelayMs = RESTART_D
      * Starts a process and keeps it running. `start()` returns a handle { pid, exited, running,
      * ready(), stop() }; `ports` are probed for /health; `recover()` rebuilds what a restart lost;
      * `recovers` and `loses` say, for /health, what a restart gives back and what it cannot.
+     * @param {string} name
+     * @param {{ start: () => Handle, ports: number[], recover?: () => Promise<void>, recovers: string, loses: string }} part
+     * @returns {Promise<Entry>}
      */
     async keep(name, { start, ports, recover = async () => {}, recovers, loses }) {
+      /** @type {Entry} */
       const entry = { name, start, ports, recover, recovers, loses, state: 'starting', restarts: [], handle: start(), stopped: false };
       kept.set(name, entry);
       onChange();
@@ -87,10 +123,11 @@ function createSupervisor({ log, onChange = () => {}, restartDelayMs = RESTART_D
       return entry;
     },
     pids: () => [...kept.values()].map((entry) => entry.handle.pid),
-    has: (name) => kept.has(name),
+    has: (/** @type {string} */ name) => kept.has(name),
     /** The part's liveness now: ready, restarting, starting, not answering (alive but silent, e.g. paused), or down. */
+    /** @param {string} name a kept part's @returns {Promise<string>} */
     async probe(name) {
-      const entry = kept.get(name);
+      const entry = /** @type {Entry} */ (kept.get(name));
       if (entry.state !== 'running') return entry.state;
       if (!entry.handle.running) return 'down';
       const answers = await Promise.all(entry.ports.map((port) => answersHttp(port)));
@@ -102,6 +139,7 @@ function createSupervisor({ log, onChange = () => {}, restartDelayMs = RESTART_D
         [...kept.values()].map((entry) => [entry.name, { pid: entry.handle.pid, restarts: entry.restarts.length, lastRestart: entry.restarts.at(-1), onRestart: { recovers: entry.recovers, loses: entry.loses } }]),
       );
     },
+    /** @param {string} name */
     async stop(name) {
       const entry = kept.get(name);
       if (!entry) return;

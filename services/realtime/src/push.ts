@@ -31,6 +31,21 @@ export interface PushSettings {
 
 export const DEFAULT_PUSH: PushSettings = { concurrency: 32, attempts: 3, retryDelayMs: 50 };
 
+/**
+ * How long one publish may take, connecting included: a background fan-out's limit, not an API
+ * call's (@yubl/aws SDK_REQUEST_TIMEOUT_MS, 1.2 s). With `concurrency` publishes in flight, each
+ * answer waits behind the others: a data plane taking 30 publishes a second (measured on the shared
+ * local machine under load; the SDK's own work per call is most of it) answers each after about a
+ * second. Below that, publishes the data plane had taken timed out, their retries queued behind the
+ * rest, and a 1,000-recipient message ran into the function's timeout and Lambda's retries, pushing
+ * every item again (issue 11).
+ */
+export const PUBLISH_TIMEOUT_MS = 5_000;
+
+/** The longest one recipient can take: every attempt timing out, and the waits between. */
+export const worstRecipientMs = ({ attempts, retryDelayMs }: PushSettings, timeoutMs = PUBLISH_TIMEOUT_MS): number =>
+  attempts * timeoutMs + retryDelayMs * (2 ** (attempts - 1) - 1);
+
 /** Some recipients' publishes failed every attempt; `cause` is the last error of the first of them. */
 export class PushFailedError extends Error {
   constructor(readonly failedUserIds: string[], readonly recipients: number, options: { cause: unknown }) {

@@ -90,6 +90,43 @@ describe('forwarding unset', () => {
   });
 });
 
+describe('switching', () => {
+  it('asks nothing while idle: no timer reads the target between calls', async () => {
+    process.env.FORWARDING_REFRESH_SECONDS = '0.05';
+    forwardTo = 'off';
+    const handler = makeHttp();
+    await handler(apiGatewayV1({ path: '/a' }), lambdaContext());
+    // Absence can only be watched for: six refresh intervals with no call.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(configReads).toHaveLength(1);
+    await handler(apiGatewayV1({ path: '/b' }), lambdaContext());
+    expect(configReads).toHaveLength(2);
+  });
+
+  it('re-reads the target when a call finds the last read past the refresh interval, never while idle, and acts on the switch', async () => {
+    process.env.FORWARDING_REFRESH_SECONDS = '60';
+    forwardTo = 'off';
+    handled.length = 0;
+    served = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"servedThere":true}' });
+    let now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const handler = makeHttp();
+      expect(JSON.parse((await handler(apiGatewayV1({ path: '/a' }), lambdaContext())).body!)).toEqual({ ranHere: true });
+      forwardTo = base; // switched on
+      now += 59_000;
+      expect(JSON.parse((await handler(apiGatewayV1({ path: '/b' }), lambdaContext())).body!)).toEqual({ ranHere: true });
+      expect(configReads).toHaveLength(1); // within the interval: the last read stands, and idle time asked nothing
+      now += 2_000;
+      expect(JSON.parse((await handler(apiGatewayV1({ path: '/c' }), lambdaContext())).body!)).toEqual({ servedThere: true });
+      expect(configReads).toHaveLength(2);
+      expect(handled).toEqual(['/a', '/b']);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});
+
 describe('forwarding set', () => {
   beforeEach(() => {
     forwardTo = `${base}/`;

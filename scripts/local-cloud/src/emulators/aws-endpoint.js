@@ -9,11 +9,27 @@ const { AwsError } = require('./aws-errors');
 const { readRequestBody, UnreadableBody } = require('./request-body');
 
 // SQS's JSON protocol keeps its query-era error codes in a header the SDK reads.
+/** @type {Record<string, string>} */
 const SQS_JSON_TYPES = { 'AWS.SimpleQueueService.NonExistentQueue': 'QueueDoesNotExist' };
 
+/**
+ * An emulator of a JSON protocol: answers the request `target` (its X-Amz-Target, as sent) with the result, or throws an AwsError.
+ * @typedef {{ handle(target: string, body: any): unknown }} JsonService
+ */
 
+/**
+ * @param {object} emulators
+ * @param {JsonService} emulators.kms
+ * @param {JsonService} emulators.sqs
+ * @param {{ handle(text: string): { status: number, body: string } }} emulators.sns the query protocol
+ * @param {JsonService} emulators.logs
+ * @param {JsonService} [emulators.eventBridge]
+ * @param {JsonService} emulators.cloudwatch
+ * @param {(line: string) => void} emulators.log
+ */
 function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log }) {
   // X-Amz-Target prefix -> the emulator that answers it.
+  /** @type {[string, JsonService | undefined][]} */
   const jsonServices = [
     ['TrentService.', kms],
     ['AmazonSQS.', sqs],
@@ -23,6 +39,12 @@ function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log }
     ['GraniteServiceVersion20100801.', cloudwatch],
   ];
 
+  /**
+   * @param {import('node:http').ServerResponse} response
+   * @param {JsonService} service
+   * @param {string} target
+   * @param {string} text
+   */
   async function answerJson(response, service, target, text) {
     const json = { 'content-type': 'application/x-amz-json-1.1' };
     try {
@@ -35,11 +57,12 @@ function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log }
       const result = await service.handle(target, body);
       response.writeHead(200, json).end(JSON.stringify(result));
     } catch (thrown) {
-      let error = thrown;
-      if (!(error instanceof AwsError)) {
-        log(`emulator error on ${target}: ${error.stack}`);
+      let error = /** @type {AwsError} */ (thrown);
+      if (!(thrown instanceof AwsError)) {
+        log(`emulator error on ${target}: ${/** @type {Error} */ (thrown).stack}`);
         error = new AwsError('InternalFailure', 'The emulator failed', { status: 500, fault: 'Receiver' });
       }
+      /** @type {Record<string, string>} */
       const headers = { ...json };
       if (service === sqs || service === cloudwatch) headers['x-amzn-query-error'] = `${error.code};${error.fault}`;
       response.writeHead(error.status, headers).end(JSON.stringify({ __type: SQS_JSON_TYPES[error.code] ?? error.code, message: error.message }));
@@ -49,9 +72,9 @@ function createAwsEndpoint({ kms, sqs, sns, logs, eventBridge, cloudwatch, log }
   return http.createServer(async (request, response) => {
     // A body that does not decompress is answered as one that is not JSON.
     const text = await readRequestBody(request).catch((error) => (error instanceof UnreadableBody ? '' : Promise.reject(error)));
-    const target = request.headers['x-amz-target'] ?? '';
+    const target = String(request.headers['x-amz-target'] ?? '');
     const json = jsonServices.find(([prefix, service]) => service && target.startsWith(prefix));
-    if (json) return answerJson(response, json[1], target, text);
+    if (json?.[1]) return answerJson(response, json[1], target, text);
     if (request.method === 'POST' && /x-www-form-urlencoded/.test(request.headers['content-type'] ?? '')) {
       const { status, body } = sns.handle(text);
       return response.writeHead(status, { 'content-type': 'text/xml' }).end(body);

@@ -20,18 +20,30 @@ const GROUP_NAME = /^[\w\-./#]{1,512}$/;
 
 /** A log event id as AWS writes them: a 56-digit decimal string, unique, growing with time. */
 let eventSequence = 0n;
+/** @param {number} timestamp */
 function eventId(timestamp) {
   eventSequence += 1n;
   return `${String(timestamp).padStart(16, '0')}${eventSequence.toString().padStart(40, '0')}`;
 }
 
-/** True when `message` matches a plain-term filter pattern ("" or every term present). */
+/**
+ * True when `message` matches a plain-term filter pattern ("" or every term present).
+ * @param {unknown} pattern
+ * @param {string} message
+ */
 function matchesPattern(pattern, message) {
-  const terms = [...String(pattern ?? '').matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+  const terms = [...String(pattern ?? '').matchAll(/"([^"]*)"|(\S+)/g)].map((m) => /** @type {string} */ (m[1] ?? m[2]));
   return terms.every((term) => message.includes(term));
 }
 
-/** Pages a sorted list with an opaque token: the index of the next item. */
+/**
+ * Pages a sorted list with an opaque token: the index of the next item.
+ * @template T
+ * @param {T[]} items
+ * @param {unknown} limit
+ * @param {unknown} nextToken
+ * @param {number} max
+ */
 function page(items, limit, nextToken, max) {
   const size = limit === undefined ? max : Number(limit);
   if (!Number.isInteger(size) || size < 1 || size > max) throw new AwsError('InvalidParameterException', `limit must be between 1 and ${max}`);
@@ -41,34 +53,67 @@ function page(items, limit, nextToken, max) {
   return { slice, nextToken: start + size < items.length ? Buffer.from(String(start + size)).toString('base64url') : undefined };
 }
 
+/**
+ * @typedef {{ id: string, timestamp: number, message: string, logStreamName: string, ingestionTime: number }} LogEvent
+ * @typedef {{ name: string, creationTime: number, firstEventTimestamp: number | undefined, lastEventTimestamp: number | undefined }} LogStream
+ * @typedef {{ filterName: string, logGroupName: string, filterPattern: string, destinationArn: string, distribution: string, creationTime: number }} SubscriptionFilter
+ * @typedef {object} LogGroup
+ * @property {string} name
+ * @property {string} arn
+ * @property {number} creationTime
+ * @property {number | undefined} retentionInDays
+ * @property {Map<string, LogStream>} streams
+ * @property {LogEvent[]} events
+ * @property {SubscriptionFilter[]} filters
+ */
+
+/**
+ * @param {object} options
+ * @param {string} options.region
+ * @param {string} options.accountId
+ * @param {(group: LogGroup) => void} [options.onGroupCreated]
+ * @param {(group: LogGroup, stream: LogStream, filter: SubscriptionFilter, events: LogEvent[]) => void} [options.onEvents]
+ * @param {(group: LogGroup, filter: SubscriptionFilter) => void} [options.onFilterPut]
+ */
 function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, onEvents = () => {}, onFilterPut = () => {} }) {
+  /** @type {Map<string, LogGroup>} */
   const groups = new Map(); // name -> { name, arn, creationTime, retentionInDays, streams: Map, events: [], filters: [] }
 
-  const arnOf = (name) => `arn:aws:logs:${region}:${accountId}:log-group:${name}`;
+  const arnOf = (/** @type {string} */ name) => `arn:aws:logs:${region}:${accountId}:log-group:${name}`;
 
+  /** @param {any} name as a client sent it */
   function groupNamed(name) {
     const group = groups.get(name);
     if (!group) throw new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
     return group;
   }
 
+  /** @param {unknown} name @param {{ announce?: boolean }} [options] */
   function createGroup(name, { announce = true } = {}) {
     if (typeof name !== 'string' || !GROUP_NAME.test(name)) throw new AwsError('InvalidParameterException', `Invalid log group name '${name}'`);
     if (groups.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+    /** @type {LogGroup} */
     const group = { name, arn: arnOf(name), creationTime: Date.now(), retentionInDays: undefined, streams: new Map(), events: [], filters: [] };
     groups.set(name, group);
     if (announce) onGroupCreated(group);
     return group;
   }
 
+  /** @param {LogGroup} group @param {string} streamName */
   function createStream(group, streamName) {
     if (group.streams.has(streamName)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+    /** @type {LogStream} */
     const stream = { name: streamName, creationTime: Date.now(), firstEventTimestamp: undefined, lastEventTimestamp: undefined };
     group.streams.set(streamName, stream);
     return stream;
   }
 
-  /** Stores events in a stream and hands them to each subscription filter they match. */
+  /**
+   * Stores events in a stream and hands them to each subscription filter they match.
+   * @param {LogGroup} group
+   * @param {string} streamName
+   * @param {{ timestamp: number, message: string }[]} logEvents
+   */
   function putEvents(group, streamName, logEvents) {
     const stream = group.streams.get(streamName) ?? createStream(group, streamName);
     const ingestionTime = Date.now();
@@ -86,6 +131,8 @@ function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, on
     return stored;
   }
 
+  // Each takes the request's JSON (as a client sent it) and returns the answer's.
+  /** @type {Record<string, (input: any) => object>} */
   const operations = {
     CreateLogGroup({ logGroupName }) {
       createGroup(logGroupName);
@@ -156,6 +203,7 @@ function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, on
       if (group.filters.length >= FILTERS_PER_GROUP) {
         throw new AwsError('LimitExceededException', `Resource limit exceeded: a log group has at most ${FILTERS_PER_GROUP} subscription filters`);
       }
+      /** @type {SubscriptionFilter} */
       const filter = { filterName, logGroupName, filterPattern: filterPattern ?? '', destinationArn, distribution: distribution ?? 'ByLogStream', creationTime: Date.now() };
       group.filters.push(filter);
       onFilterPut(group, filter);
@@ -194,6 +242,7 @@ function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, on
   };
 
   return {
+    /** @param {string} target @param {unknown} body */
     handle(target, body) {
       const name = String(target).replace(/^Logs_20140328\./, '');
       const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
@@ -205,10 +254,12 @@ function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, on
      * and announced, on its first line, as Lambda does) and the worker's stream.
      */
     /** A function's log group, as a deploy creates it (the framework declares one per function). */
+    /** @param {string} functionName */
     createFunctionGroup(functionName) {
       const groupName = `/aws/lambda/${functionName}`;
       if (!groups.has(groupName)) createGroup(groupName);
     },
+    /** @param {string} functionName @param {string} streamName @param {string} message @param {number} [timestamp] */
     writeFunctionLine(functionName, streamName, message, timestamp = Date.now()) {
       const groupName = `/aws/lambda/${functionName}`;
       const group = groups.get(groupName) ?? createGroup(groupName);

@@ -15,15 +15,34 @@ const LIMITS = { datums: 1000, dimensions: 30, values: 150, queries: 500, listPa
 const TWO_WEEKS_MS = 14 * 86_400_000;
 const TWO_HOURS_MS = 2 * 3_600_000;
 
-const invalid = (message) => new AwsError('InvalidParameterValue', message);
-const missing = (name) => new AwsError('MissingParameter', `The parameter ${name} is required.`);
+const invalid = (/** @type {string} */ message) => new AwsError('InvalidParameterValue', message);
+const missing = (/** @type {string} */ name) => new AwsError('MissingParameter', `The parameter ${name} is required.`);
 
-/** A metric is its namespace, name and exact set of dimensions (order does not matter). */
+/**
+ * @typedef {{ Name: string, Value?: string }} Dimension
+ * @typedef {{ value: number, count: number }} Sample
+ * @typedef {{ count: number, sum: number, min: number, max: number }} StatisticSet
+ * @typedef {{ at: number, unit: string, samples?: Sample[], set?: StatisticSet }} Point
+ * @typedef {{ Namespace: string, MetricName: string, Dimensions: Dimension[], points: Point[], lastPut?: number }} Metric
+ */
+
+/**
+ * A metric is its namespace, name and exact set of dimensions (order does not matter).
+ * @param {string} namespace
+ * @param {string} name
+ * @param {Dimension[]} [dimensions]
+ */
 function metricKey(namespace, name, dimensions = []) {
-  const sorted = [...dimensions].map(({ Name, Value }) => [Name, Value]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...dimensions].map(({ Name, Value }) => /** @type {[string, string | undefined]} */ ([Name, Value])).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([namespace, name, sorted]);
 }
 
+/**
+ * @param {any} dimensions as a client sent them
+ * @param {string} where
+ * @param {{ valueRequired: boolean }} options
+ * @returns {Dimension[]}
+ */
 function checkDimensions(dimensions, where, { valueRequired }) {
   if (dimensions == null) return [];
   if (!Array.isArray(dimensions)) throw invalid(`${where} must be a list`);
@@ -35,11 +54,17 @@ function checkDimensions(dimensions, where, { valueRequired }) {
   return dimensions;
 }
 
-/** The samples of one datum as { value, count } pairs, or its statistic set. */
+/**
+ * The samples of one datum as { value, count } pairs, or its statistic set.
+ * @param {any} datum as a client sent it
+ * @param {string} where
+ * @returns {{ samples: Sample[], set?: undefined } | { set: StatisticSet, samples?: undefined }}
+ */
 function samplesOf(datum, where) {
   const given = ['Value', 'Values', 'StatisticValues'].filter((field) => datum[field] != null);
   if (given.length > 1) throw new AwsError('InvalidParameterCombination', `The parameters ${where}.${given[0]} and ${where}.${given[1]} are mutually exclusive and you have specified both.`);
   if (given.length === 0) throw missing(`${where}.Value`);
+  /** @type {(value: unknown, name: string) => number} */
   const finite = (value, name) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`The value ${value} for parameter ${name} is invalid.`);
     return value;
@@ -49,7 +74,7 @@ function samplesOf(datum, where) {
     const { Values, Counts } = datum;
     if (Values.length > LIMITS.values) throw invalid(`The collection ${where}.Values must not have a size greater than ${LIMITS.values}.`);
     if (Counts && Counts.length !== Values.length) throw invalid(`The parameters ${where}.Values and ${where}.Counts must be of the same size.`);
-    return { samples: Values.map((value, i) => ({ value: finite(value, `${where}.Values.member.${i + 1}`), count: finite(Counts?.[i] ?? 1, `${where}.Counts.member.${i + 1}`) })) };
+    return { samples: Values.map((/** @type {unknown} */ value, /** @type {number} */ i) => ({ value: finite(value, `${where}.Values.member.${i + 1}`), count: finite(Counts?.[i] ?? 1, `${where}.Counts.member.${i + 1}`) })) };
   }
   const set = datum.StatisticValues;
   for (const field of ['SampleCount', 'Sum', 'Minimum', 'Maximum']) finite(set[field], `${where}.StatisticValues.${field}`);
@@ -60,6 +85,9 @@ function samplesOf(datum, where) {
 /**
  * A statistic over the datapoints of one period. Percentiles need the values themselves: a period
  * with a statistic set in it has none (AWS answers nothing for it either).
+ * @param {string} stat
+ * @param {Point[]} points
+ * @returns {number | undefined}
  */
 function statistic(stat, points) {
   let count = 0;
@@ -67,7 +95,7 @@ function statistic(stat, points) {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const point of points) {
-    const parts = point.set ? [point.set] : point.samples.map(({ value, count: n }) => ({ count: n, sum: value * n, min: value, max: value }));
+    const parts = point.set ? [point.set] : (point.samples ?? []).map(({ value, count: n }) => ({ count: n, sum: value * n, min: value, max: value }));
     for (const part of parts) {
       count += part.count;
       sum += part.sum;
@@ -86,7 +114,7 @@ function statistic(stat, points) {
       const percentile = Number(stat.slice(1));
       if (points.some((point) => point.set)) return undefined;
       // Exact, by nearest rank over every sample weighted by its count.
-      const samples = points.flatMap((point) => point.samples).filter(({ count: n }) => n > 0).sort((a, b) => a.value - b.value);
+      const samples = points.flatMap((point) => point.samples ?? []).filter(({ count: n }) => n > 0).sort((a, b) => a.value - b.value);
       const rank = Math.max(1, Math.ceil((percentile / 100) * count));
       let seen = 0;
       for (const { value, count: n } of samples) {
@@ -100,16 +128,20 @@ function statistic(stat, points) {
 
 const STAT = /^(?:SampleCount|Sum|Average|Minimum|Maximum|p(?:100|\d{1,2})(?:\.\d{1,10})?)$/;
 
-const toMillis = (seconds) => Math.round(Number(seconds) * 1000); // JSON 1.0 timestamps are epoch seconds
-const toSeconds = (ms) => ms / 1000;
+const toMillis = (/** @type {unknown} */ seconds) => Math.round(Number(seconds) * 1000); // JSON 1.0 timestamps are epoch seconds
+const toSeconds = (/** @type {number} */ ms) => ms / 1000;
 
+/** @param {{ now?: () => number }} [options] */
 function createCloudWatch({ now = Date.now } = {}) {
+  /** @type {Map<string, Metric>} */
   const metrics = new Map(); // metric key -> { Namespace, MetricName, Dimensions, points: [{ at, unit, samples | set }], lastPut }
 
+  /** @param {number} offset @param {string} filter */
   function token(offset, filter) {
     return Buffer.from(JSON.stringify({ offset, filter })).toString('base64url');
   }
 
+  /** @param {any} nextToken @param {string} filter @returns {number} */
   function offsetFrom(nextToken, filter) {
     if (nextToken == null) return 0;
     try {
@@ -121,6 +153,8 @@ function createCloudWatch({ now = Date.now } = {}) {
     throw new AwsError('InvalidNextToken', 'The service couldn\'t process your request because the NextToken is not valid.');
   }
 
+  // Each takes the request's JSON (as a client sent it) and returns the answer's.
+  /** @type {Record<string, (input: any) => object>} */
   const operations = {
     PutMetricData({ Namespace, MetricData }) {
       if (typeof Namespace !== 'string' || Namespace === '') throw missing('Namespace');
@@ -129,7 +163,7 @@ function createCloudWatch({ now = Date.now } = {}) {
       if (MetricData.length > LIMITS.datums) throw invalid(`The collection MetricData must not have a size greater than ${LIMITS.datums}.`);
       const current = now();
       // Check every datum before storing any: AWS takes a put whole or not at all.
-      const checked = MetricData.map((datum, i) => {
+      const checked = MetricData.map((/** @type {any} */ datum, /** @type {number} */ i) => {
         const where = `MetricData.member.${i + 1}`;
         if (typeof datum?.MetricName !== 'string' || datum.MetricName === '') throw missing(`${where}.MetricName`);
         const dimensions = checkDimensions(datum.Dimensions, `${where}.Dimensions`, { valueRequired: true });
@@ -159,7 +193,7 @@ function createCloudWatch({ now = Date.now } = {}) {
           (Namespace == null || metric.Namespace === Namespace) &&
           (MetricName == null || metric.MetricName === MetricName) &&
           filters.every((filter) => metric.Dimensions.some((d) => d.Name === filter.Name && (filter.Value == null || d.Value === filter.Value))) &&
-          (RecentlyActive == null || metric.lastPut >= now() - 3 * 3_600_000),
+          (RecentlyActive == null || (metric.lastPut ?? 0) >= now() - 3 * 3_600_000),
       );
       const filter = JSON.stringify([Namespace, MetricName, filters, RecentlyActive]);
       const offset = offsetFrom(NextToken, filter);
@@ -183,7 +217,7 @@ function createCloudWatch({ now = Date.now } = {}) {
       const end = toMillis(EndTime);
       if (!(end > start)) throw invalid('The parameter StartTime must be less than the parameter EndTime.');
       const ids = new Set();
-      const results = MetricDataQueries.map((query, i) => {
+      const results = MetricDataQueries.map((/** @type {any} */ query, /** @type {number} */ i) => {
         const where = `MetricDataQueries.member.${i + 1}`;
         if (typeof query?.Id !== 'string' || !/^[a-z][a-zA-Z0-9_]{0,254}$/.test(query.Id)) throw invalid(`The value ${query?.Id} for parameter ${where}.Id is invalid.`);
         if (ids.has(query.Id)) throw invalid(`The value ${query.Id} for parameter ${where}.Id is not unique.`);
@@ -200,15 +234,16 @@ function createCloudWatch({ now = Date.now } = {}) {
         if (!Metric.MetricName) throw missing(`${where}.MetricStat.Metric.MetricName`);
         const metric = metrics.get(metricKey(Metric.Namespace, Metric.MetricName, checkDimensions(Metric.Dimensions, `${where}.MetricStat.Metric.Dimensions`, { valueRequired: true })));
         const periodMs = Period * 1000;
+        /** @type {Map<number, Point[]>} */
         const byPeriod = new Map();
         for (const point of metric?.points ?? []) {
           if (point.at < start || point.at >= end || (Unit != null && point.unit !== Unit)) continue;
           const bucket = start + Math.floor((point.at - start) / periodMs) * periodMs;
           if (!byPeriod.has(bucket)) byPeriod.set(bucket, []);
-          byPeriod.get(bucket).push(point);
+          byPeriod.get(bucket)?.push(point);
         }
         const datapoints = [...byPeriod]
-          .map(([bucket, points]) => [bucket, statistic(Stat, points)])
+          .map(([bucket, points]) => /** @type {[number, number | undefined]} */ ([bucket, statistic(Stat, points)]))
           .filter(([, value]) => value !== undefined)
           .sort(([a], [b]) => (ScanBy === 'TimestampAscending' ? a - b : b - a));
         return {
@@ -225,6 +260,7 @@ function createCloudWatch({ now = Date.now } = {}) {
   };
 
   return {
+    /** @param {string} target @param {unknown} body */
     handle(target, body) {
       const name = String(target).replace(/^GraniteServiceVersion20100801\./, '');
       const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;

@@ -17,12 +17,20 @@ const requireFromDynalite = createRequire(require.resolve('dynalite'));
 const dynaliteDb = requireFromDynalite('./db');
 const validations = requireFromDynalite('./validations');
 const crc32 = requireFromDynalite('buffer-crc32');
+/** @type {Record<string, any>} */
 const actionValidations = {
   putItem: requireFromDynalite('./validations/putItem'),
   updateItem: requireFromDynalite('./validations/updateItem'),
   deleteItem: requireFromDynalite('./validations/deleteItem'),
   getItem: requireFromDynalite('./validations/getItem'),
 };
+
+/**
+ * dynalite's internals have no types: its store, tables and item databases are `any` here.
+ * @typedef {any} Store dynalite's db store (`getTable`, `getItemDb`, `options`)
+ * @typedef {{ kind: string, data: any, table?: any, key?: string, itemDb?: any }} Element a transaction element, validated; located by `locate`
+ * @typedef {Error & { statusCode?: number, body?: object }} ServiceError an error answered with its status and body
+ */
 
 const TRANSACT_ITEMS_LIMIT = 100; // AWS's limit since 2022 (it was 25)
 const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
@@ -37,17 +45,18 @@ const ERROR_PREFIX = 'com.amazonaws.dynamodb.v20120810#';
  * in step with the first. So that file's own source is compiled once more, with its own require (the
  * same db module instance) and one appended line that hands the two functions out.
  * test/unit/dynamodb-transactions.test.ts fails if dynalite renames or reshapes them.
+ * @returns {{ applyUpdateExpression: (sections: unknown, table: unknown, item: unknown) => Error | undefined, deepClone: <T>(value: T) => T }}
  */
 function loadDynaliteUpdateCode() {
   const filename = requireFromDynalite.resolve('./actions/updateItem');
   const source = fs.readFileSync(filename, 'utf8');
   const exposed = 'module.exports = { applyUpdateExpression, deepClone };';
   const factory = vm.compileFunction(`${source}\n;${exposed}\n`, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
-  const compiled = { exports: {} };
+  const compiled = { exports: /** @type {any} */ ({}) };
   try {
     factory(compiled.exports, createRequire(filename), compiled, filename, path.dirname(filename));
   } catch (error) {
-    throw new Error(`dynalite's ${filename} no longer defines what the transactions reuse (${exposed}): ${error.message}`);
+    throw new Error(`dynalite's ${filename} no longer defines what the transactions reuse (${exposed}): ${/** @type {Error} */ (error).message}`);
   }
   return compiled.exports;
 }
@@ -57,11 +66,18 @@ const { applyUpdateExpression, deepClone } = loadDynaliteUpdateCode();
 // ---- request shapes, in dynalite's own validation vocabulary --------------------------------------
 
 // What a transaction element has that no single-item action has.
+/** @type {Record<string, object>} */
 const ELEMENT_ONLY_TYPES = { ReturnValuesOnConditionCheckFailure: { type: 'String', enum: ['ALL_OLD', 'NONE'] } };
 
-/** A transaction element's shape: these members of one of dynalite's action shapes (or ELEMENT_ONLY_TYPES). */
+/**
+ * A transaction element's shape: these members of one of dynalite's action shapes (or ELEMENT_ONLY_TYPES).
+ * @param {string} action
+ * @param {string[]} members
+ * @param {string[]} required
+ */
 function elementShape(action, members, required) {
   const { types } = actionValidations[action];
+  /** @type {Record<string, object>} */
   const children = {};
   for (const member of members) {
     const type = types[member] ?? ELEMENT_ONLY_TYPES[member];
@@ -74,6 +90,7 @@ function elementShape(action, members, required) {
 const EXPRESSION_MEMBERS = ['TableName', 'ConditionExpression', 'ExpressionAttributeNames', 'ExpressionAttributeValues', 'ReturnValuesOnConditionCheckFailure'];
 
 // Each element kind, the dynalite action whose validation parses its expressions, and what it writes.
+/** @type {Record<string, { action: string, shape: object }>} */
 const WRITE_KINDS = {
   ConditionCheck: { action: 'deleteItem', shape: elementShape('deleteItem', ['Key', ...EXPRESSION_MEMBERS], ['ConditionExpression']) },
   Put: { action: 'putItem', shape: elementShape('putItem', ['Item', ...EXPRESSION_MEMBERS], []) },
@@ -83,7 +100,7 @@ const WRITE_KINDS = {
 
 const { ReturnConsumedCapacity, ReturnItemCollectionMetrics } = actionValidations.putItem.types;
 
-const transactItemsShape = (elementType, children) => ({
+const transactItemsShape = (/** @type {string} */ elementType, /** @type {Record<string, object>} */ children) => ({
   type: 'List',
   notNull: true,
   lengthGreaterThanOrEqual: 1,
@@ -105,16 +122,24 @@ const TRANSACT_GET_TYPES = {
   ReturnConsumedCapacity,
 };
 
-/** Each element's kind and its action data, checked and parsed (`_condition`, `_updates`, `_projection`) by dynalite. */
+/**
+ * Each element's kind and its action data, checked and parsed (`_condition`, `_updates`, `_projection`) by dynalite.
+ * @param {unknown} body
+ * @param {object} types
+ * @param {string[]} kindsOf
+ * @param {Store} store
+ * @returns {{ data: any, elements: Element[] }}
+ */
 function validatedElements(body, types, kindsOf, store) {
   const data = validations.checkTypes(body, types);
-  let elements;
-  validations.checkValidations(data, types, (checked) => {
+  /** @type {Element[]} */
+  let elements = [];
+  validations.checkValidations(data, types, (/** @type {any} */ checked) => {
     elements = [];
     for (const element of checked.TransactItems) {
       const kinds = kindsOf.filter((kind) => element[kind] != null);
       if (kinds.length !== 1) return 'TransactItems can only contain one of Check, Put, Update or Delete';
-      const [kind] = kinds;
+      const kind = /** @type {string} */ (kinds[0]);
       const action = WRITE_KINDS[kind]?.action ?? 'getItem';
       const message = actionValidations[action].custom(element[kind], store);
       if (message) return message;
@@ -127,9 +152,14 @@ function validatedElements(body, types, kindsOf, store) {
 
 // ---- the store: tables, keys and locks ------------------------------------------------------------
 
+/** @type {(run: (done: (error: unknown, value?: any) => void) => void) => Promise<any>} a callback API's answer */
 const callback = (run) => new Promise((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))));
 
-/** Each element's table and item key, checked as the single-item action checks them; one element an item. */
+/**
+ * Each element's table and item key, checked as the single-item action checks them; one element an item.
+ * @param {Store} store
+ * @param {Element[]} elements
+ */
 async function locate(store, elements) {
   const tables = new Map();
   const seen = new Set();
@@ -157,23 +187,26 @@ async function locate(store, elements) {
  * Takes every element's item lock — dynalite's own per-table lock, the one PutItem, UpdateItem,
  * DeleteItem and BatchWriteItem take — one at a time in a fixed order (table name, then key), so two
  * transactions over the same items never wait on each other in a cycle. Resolves to the release of all.
+ * @param {Element[]} elements located
  */
 async function lockAll(elements) {
-  const ordered = [...elements].sort((a, b) => compareStrings(a.data.TableName, b.data.TableName) || compareStrings(a.key, b.key));
+  const ordered = [...elements].sort((a, b) => compareStrings(a.data.TableName, b.data.TableName) || compareStrings(String(a.key), String(b.key)));
+  /** @type {(() => void)[]} */
   const releases = [];
   for (const { itemDb, key } of ordered) {
-    releases.push(await new Promise((resolve) => itemDb.lock(key, (release) => resolve(release(() => {})))));
+    releases.push(await new Promise((resolve) => itemDb.lock(key, (/** @type {(then: () => void) => () => void} */ release) => resolve(release(() => {})))));
   }
   return () => releases.forEach((release) => release());
 }
 
-const compareStrings = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const compareStrings = (/** @type {string} */ a, /** @type {string} */ b) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** @param {any} itemDb @param {string | undefined} key */
 async function readItem(itemDb, key) {
   try {
     return (await callback((done) => itemDb.get(key, done))) ?? undefined;
   } catch (error) {
-    if (error.name === 'NotFoundError') return undefined;
+    if (/** @type {Error} */ (error).name === 'NotFoundError') return undefined;
     throw error;
   }
 }
@@ -182,9 +215,21 @@ async function readItem(itemDb, key) {
 
 const NONE = { Code: 'None' };
 
-/** What one element would leave in its item's place (`undefined` to delete it, `keep` to leave it), or why it cancels. */
+/**
+ * @typedef {{ Code: string, Message?: string, Item?: object }} CancellationReason
+ * @typedef {{ reason: CancellationReason, item?: undefined, keep?: undefined } | { keep: true, item?: undefined, reason?: undefined } | { item: object | undefined, keep?: undefined, reason?: undefined }} Outcome
+ */
+
+/**
+ * What one element would leave in its item's place (`undefined` to delete it, `keep` to leave it), or why it cancels.
+ * @param {Element} element
+ * @param {object | undefined} existing
+ * @param {Store} store
+ * @returns {Outcome}
+ */
 function outcomeOf(element, existing, store) {
   if (dynaliteDb.checkConditional(element.data, existing) != null) {
+    /** @type {CancellationReason} */
     const reason = { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
     if (existing && element.data.ReturnValuesOnConditionCheckFailure === 'ALL_OLD') reason.Item = existing;
     return { reason };
@@ -205,12 +250,17 @@ function outcomeOf(element, existing, store) {
   }
 }
 
+/** @param {CancellationReason[]} reasons */
 function cancelled(reasons) {
   const codes = reasons.map((reason) => reason.Code).join(', ');
   return serviceError('TransactionCanceledException', `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes}]`, { CancellationReasons: reasons });
 }
 
-/** All or nothing: every item locked and read, every condition checked, then every write (indexes first, as dynalite does). */
+/**
+ * All or nothing: every item locked and read, every condition checked, then every write (indexes first, as dynalite does).
+ * @param {Store} store
+ * @param {Element[]} elements
+ */
 async function commitWrites(store, elements) {
   await locate(store, elements);
   const release = await lockAll(elements);
@@ -219,7 +269,7 @@ async function commitWrites(store, elements) {
     const outcomes = elements.map((element, i) => outcomeOf(element, existing[i], store));
     if (outcomes.some((outcome) => outcome.reason)) throw cancelled(outcomes.map((outcome) => outcome.reason ?? NONE));
     await Promise.all(elements.map(async (element, i) => {
-      const { item, keep } = outcomes[i];
+      const { item, keep } = /** @type {Outcome} */ (outcomes[i]);
       if (keep) return;
       await callback((done) => dynaliteDb.updateIndexes(store, element.table, existing[i], item, done));
       await callback((done) => (item ? element.itemDb.put(element.key, item, done) : element.itemDb.del(element.key, done)));
@@ -230,8 +280,12 @@ async function commitWrites(store, elements) {
   return {};
 }
 
-/** Same key order, any whitespace: what makes two requests "the same request" for a client token. */
+/**
+ * Same key order, any whitespace: what makes two requests "the same request" for a client token.
+ * @param {unknown} value
+ */
 function fingerprint(value) {
+  /** @type {(v: any) => unknown} */
   const canonical = (v) => (Array.isArray(v) ? v.map(canonical)
     : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])])) : v);
   return crypto.createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
@@ -243,17 +297,25 @@ function fingerprint(value) {
  * IdempotentParameterMismatchException, and one while the first is still running
  * TransactionInProgressException. A cancelled transaction changed nothing, so its token is forgotten
  * and a retry is evaluated afresh.
+ * @param {() => number} now
  */
 function createTokenRegistry(now) {
+  /** @type {Map<string, { fingerprint: string, response?: unknown, expiresAt?: number }>} */
   const tokens = new Map();
+  /** @type {[string, number][]} */
   const expiries = []; // [token, expiresAt], in completion order: the oldest expire first
   const forgetExpired = () => {
-    while (expiries.length && expiries[0][1] <= now()) {
-      const [token, expiresAt] = expiries.shift();
+    while (expiries.length && /** @type {[string, number]} */ (expiries[0])[1] <= now()) {
+      const [token, expiresAt] = /** @type {[string, number]} */ (expiries.shift());
       if (tokens.get(token)?.expiresAt === expiresAt) tokens.delete(token);
     }
   };
   return {
+    /**
+     * @param {string | undefined} token
+     * @param {string} requestFingerprint
+     * @param {() => Promise<unknown>} commit
+     */
     async run(token, requestFingerprint, commit) {
       forgetExpired();
       if (token == null) return commit();
@@ -280,7 +342,11 @@ function createTokenRegistry(now) {
 
 // ---- TransactGetItems -----------------------------------------------------------------------------
 
-/** Every item read under its lock, so a transaction's writes are seen all or not at all. */
+/**
+ * Every item read under its lock, so a transaction's writes are seen all or not at all.
+ * @param {Store} store
+ * @param {Element[]} elements
+ */
 async function readAll(store, elements) {
   await locate(store, elements);
   const release = await lockAll(elements);
@@ -288,7 +354,7 @@ async function readAll(store, elements) {
     const items = await Promise.all(elements.map((element) => readItem(element.itemDb, element.key)));
     return {
       Responses: items.map((item, i) => {
-        const projection = elements[i].data._projection;
+        const projection = elements[i]?.data._projection;
         if (!item) return {};
         return { Item: projection ? dynaliteDb.mapPaths(projection.paths, item) : item };
       }),
@@ -300,13 +366,16 @@ async function readAll(store, elements) {
 
 // ---- HTTP -------------------------------------------------------------------------------------------
 
+/** @param {string} type @param {string} message @param {object} [members] */
 function serviceError(type, message, members = {}) {
+  /** @type {ServiceError} */
   const error = new Error(message);
   error.statusCode = 400;
   error.body = { __type: `${ERROR_PREFIX}${type}`, Message: message, ...members };
   return error;
 }
 
+/** @param {import('node:http').ServerResponse} res @param {string} contentType @param {number} statusCode @param {unknown} body */
 function send(res, contentType, statusCode, body) {
   const text = JSON.stringify(body);
   res.statusCode = statusCode;
@@ -321,9 +390,12 @@ function send(res, contentType, statusCode, body) {
 /**
  * The two transaction actions on `store` (dynalite's own), by their x-amz-target.
  * `now` is the clock of the client-token window.
+ * @param {Store} store
+ * @param {{ now?: () => number }} [options]
  */
 function createTransactions(store, { now = Date.now } = {}) {
   const tokens = createTokenRegistry(now);
+  /** @type {Record<string, (body: any) => Promise<unknown>>} */
   const actions = {
     'DynamoDB_20120810.TransactWriteItems': (body) => {
       const { data, elements } = validatedElements(body, TRANSACT_WRITE_TYPES, Object.keys(WRITE_KINDS), store);
@@ -338,9 +410,10 @@ function createTransactions(store, { now = Date.now } = {}) {
   };
 
   return {
-    handles: (target) => Object.hasOwn(actions, target ?? ''),
+    handles: (/** @type {unknown} */ target) => Object.hasOwn(actions, String(target ?? '')),
+    /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
     async answer(req, res) {
-      const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim() === 'application/json' ? 'application/json' : 'application/x-amz-json-1.0';
+      const contentType = String((req.headers['content-type'] ?? '').split(';')[0]).trim() === 'application/json' ? 'application/json' : 'application/x-amz-json-1.0';
       try {
         const text = await readRequestBody(req, { maxBytes: MAX_REQUEST_BYTES }).catch((error) => {
           throw error instanceof UnreadableBody ? Object.assign(error, { statusCode: error.reason === 'too-large' ? 413 : 400 }) : error;
@@ -351,8 +424,9 @@ function createTransactions(store, { now = Date.now } = {}) {
         } catch {
           throw Object.assign(new Error('not JSON'), { statusCode: 400, body: { __type: 'com.amazon.coral.service#SerializationException' } });
         }
-        send(res, contentType, 200, await actions[req.headers['x-amz-target']](body));
-      } catch (error) {
+        send(res, contentType, 200, await /** @type {(body: any) => Promise<unknown>} */ (actions[String(req.headers['x-amz-target'])])(body)); // handles() said so
+      } catch (thrown) {
+        const error = /** @type {ServiceError} */ (thrown);
         if (!error.statusCode) console.error(`dynamodb transactions: ${error.stack}`);
         send(res, contentType, error.statusCode ?? 500, error.body ?? { __type: `${ERROR_PREFIX}InternalServerError`, message: error.message });
       }
@@ -366,10 +440,12 @@ function createTransactions(store, { now = Date.now } = {}) {
  * dynalite makes its store through the db module's `create`; wrapping that one call hands the store
  * over, and keeping dynalite's own server keeps its close, which closes that store.
  */
+/** @param {Record<string, unknown>} options dynalite's */
 function createDynamodbServer(options) {
   const create = dynaliteDb.create;
+  /** @type {Store} */
   let store;
-  dynaliteDb.create = (storeOptions) => (store = create(storeOptions));
+  dynaliteDb.create = (/** @type {unknown} */ storeOptions) => (store = create(storeOptions));
   let server;
   try {
     server = require('dynalite')(options);
@@ -377,7 +453,7 @@ function createDynamodbServer(options) {
     dynaliteDb.create = create;
   }
   if (!store) throw new Error('dynalite no longer makes its store through dynalite/db create(): the transactions cannot reach it');
-  const [dynaliteHandler] = server.listeners('request');
+  const dynaliteHandler = /** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void} */ (server.listeners('request')[0]);
   const transactions = createTransactions(store);
   server.removeAllListeners('request');
   server.on('request', (req, res) => (transactions.handles(req.headers['x-amz-target']) ? transactions.answer(req, res) : dynaliteHandler(req, res)));

@@ -11,19 +11,28 @@ const UNSUPPORTED = ['Condition', 'NotAction', 'NotResource'];
 
 /** Thrown for a policy the local broker cannot evaluate faithfully. */
 class UnsupportedPolicy extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = 'UnsupportedPolicy';
   }
 }
 
+/** @type {(value: any) => any[]} a policy's string-or-list field */
 const list = (value) => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
-const glob = (pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+const glob = (/** @type {string} */ pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
 // Actions are case-insensitive in IAM-style policies; resources are not.
-const matchesAction = (pattern, action) => glob(pattern.toLowerCase()).test(action.toLowerCase());
+const matchesAction = (/** @type {string} */ pattern, /** @type {string} */ action) => glob(pattern.toLowerCase()).test(action.toLowerCase());
 
-/** Parses policy documents (JSON strings, as an authorizer returns them) into statements; throws UnsupportedPolicy. */
+/** @typedef {{ effect: 'Allow' | 'Deny', actions: string[], resources: RegExp[] }} Statement */
+
+/**
+ * Parses policy documents (JSON strings, as an authorizer returns them) into statements; throws UnsupportedPolicy.
+ * @param {unknown[]} documents
+ * @returns {Statement[]}
+ */
 function statementsOf(documents) {
+  /** @type {Statement[]} */
   const statements = [];
   for (const document of documents) {
     const policy = typeof document === 'string' ? JSON.parse(document) : document;
@@ -38,7 +47,12 @@ function statementsOf(documents) {
   return statements;
 }
 
-/** Whether `statements` allow `action` (`iot:Subscribe`) on `resource` (a full ARN). */
+/**
+ * Whether `statements` allow `action` (`iot:Subscribe`) on `resource` (a full ARN).
+ * @param {Statement[]} statements
+ * @param {string} action
+ * @param {string} resource
+ */
 function isAllowed(statements, action, resource) {
   let allowed = false;
   for (const statement of statements) {

@@ -33,6 +33,7 @@ const AUTHORIZER_QUERY = 'x-amz-customauthorizer-name';
 
 /** An answer in the REST-JSON error shape the SDK reads (x-amzn-errortype and a message). */
 class DataPlaneError extends Error {
+  /** @param {number} status @param {string} type @param {string} message */
   constructor(status, type, message) {
     super(message);
     this.status = status;
@@ -40,24 +41,35 @@ class DataPlaneError extends Error {
   }
 }
 
+/** @param {string | string[]} header */
 function areUserProperties(header) {
   try {
-    const properties = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+    const properties = JSON.parse(Buffer.from(String(header), 'base64').toString('utf8'));
     return Array.isArray(properties) && properties.every((p) => p !== null && typeof p === 'object' && Object.values(p).length === 1 && typeof Object.values(p)[0] === 'string');
   } catch {
     return false;
   }
 }
 
-/** The broker and its data plane on one HTTP server (not yet listening). */
+/**
+ * The broker and its data plane on one HTTP server (not yet listening).
+ * @param {object} options
+ * @param {string | undefined} options.region
+ * @param {string | undefined} options.accountId
+ * @param {import('@aws-sdk/client-lambda').LambdaClient} options.lambda invokes the authorizers
+ * @param {(line: string) => void} [options.log]
+ */
 async function createIotServer({ region, accountId, lambda, log = (line) => console.log(line) }) {
   // aedes ships as an ES module; required here, once, when a cloud starts.
   const { Aedes } = require('aedes');
   const broker = await Aedes.createBroker({ drainTimeout: 10_000 });
+  /** @type {Map<string, { functionArn: string, status: string }>} */
   const authorizers = new Map(); // name -> { functionArn, status }
+  /** @type {WeakMap<import('aedes').Client, import('./iot-policy').Statement[]>} */
   const statementsByClient = new WeakMap();
-  const arn = (resource) => `arn:aws:iot:${region}:${accountId}:${resource}`;
+  const arn = (/** @type {string} */ resource) => `arn:aws:iot:${region}:${accountId}:${resource}`;
 
+  /** @param {import('aedes').Client} client @param {string | undefined} username */
   function authorizerFor(client, username) {
     const fromUrl = client.req?.url ? new URL(client.req.url, 'ws://broker').searchParams.get(AUTHORIZER_QUERY) : null;
     const fromUsername = username?.includes('?') ? new URLSearchParams(username.slice(username.indexOf('?') + 1)).get(AUTHORIZER_QUERY) : null;
@@ -66,6 +78,12 @@ async function createIotServer({ region, accountId, lambda, log = (line) => cons
     return authorizers.size === 1 ? [...authorizers.values()][0] : undefined;
   }
 
+  /**
+   * @param {import('aedes').Client} client
+   * @param {string | undefined} username
+   * @param {Buffer | undefined} password
+   * @returns {Promise<{ refusal: string, statements?: undefined, disconnectAfterSeconds?: undefined } | { refusal?: undefined, statements: import('./iot-policy').Statement[], disconnectAfterSeconds: any }>} (the seconds as the authorizer answered them)
+   */
   async function authorize(client, username, password) {
     const authorizer = authorizerFor(client, username);
     if (!authorizer || authorizer.status !== 'ACTIVE') return { refusal: 'no active custom authorizer for this connection' };
@@ -91,7 +109,7 @@ async function createIotServer({ region, accountId, lambda, log = (line) => cons
           log(`iot: connection of ${client.id} refused: ${refusal}`);
           return done(Object.assign(new Error(refusal), { returnCode: NOT_AUTHORIZED }), false);
         }
-        statementsByClient.set(client, statements);
+        statementsByClient.set(client, /** @type {import('./iot-policy').Statement[]} */ (statements)); // no refusal: a policy
         if (disconnectAfterSeconds > 0) {
           const timer = setTimeout(() => client.close(), disconnectAfterSeconds * 1000);
           timer.unref();
@@ -105,6 +123,7 @@ async function createIotServer({ region, accountId, lambda, log = (line) => cons
       },
     );
   };
+  /** @type {(client: import('aedes').Client, action: string, resource: string) => boolean} */
   const allows = (client, action, resource) => {
     const statements = statementsByClient.get(client);
     return statements !== undefined && isAllowed(statements, action, arn(resource));
@@ -117,13 +136,18 @@ async function createIotServer({ region, accountId, lambda, log = (line) => cons
   };
   broker.authorizeForward = (client, packet) => (allows(client, 'iot:Receive', `topic/${packet.topic}`) ? packet : null);
 
+  /** @param {string} topic @param {Buffer} payload @param {0 | 1} qos @returns {Promise<void>} */
   function publish(topic, payload, qos) {
     return new Promise((resolve, reject) => broker.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, (error) => (error ? reject(error) : resolve())));
   }
 
-  /** The data plane's Publish: POST /topics/{topic}?qos=&retain= with the payload as the body. */
+  /**
+   * The data plane's Publish: POST /topics/{topic}?qos=&retain= with the payload as the body.
+   * @param {import('node:http').IncomingMessage} request
+   * @param {Buffer} body
+   */
   async function publishFromDataPlane(request, body) {
-    const url = new URL(request.url, 'http://iot');
+    const url = new URL(String(request.url), 'http://iot');
     const topic = decodeURIComponent(url.pathname.slice('/topics/'.length));
     const qos = Number(url.searchParams.get('qos') ?? 0);
     if (!topic || topic.startsWith('$') || /[+#]/.test(topic)) throw new DataPlaneError(400, 'InvalidRequestException', `Invalid topic name: ${topic}`);
@@ -139,15 +163,18 @@ async function createIotServer({ region, accountId, lambda, log = (line) => cons
     return {};
   }
 
+  /** @param {{ AuthorizerName: string, AuthorizerFunctionArn: string, Status?: string }} props an AWS::IoT::Authorizer's */
   function addAuthorizer({ AuthorizerName, AuthorizerFunctionArn, Status = 'ACTIVE' }) {
     authorizers.set(AuthorizerName, { functionArn: AuthorizerFunctionArn, status: Status });
     return { ref: AuthorizerName, attributes: { Arn: arn(`authorizer/${AuthorizerName}`) } };
   }
 
+  /** @type {(response: import('node:http').ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => import('node:http').ServerResponse} */
   const sendJson = (response, status, body, headers = {}) => response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
+  /** @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response */
   async function answer(request, response) {
-    const { pathname } = new URL(request.url, 'http://iot');
+    const { pathname } = new URL(String(request.url), 'http://iot');
     try {
       if (request.method === 'POST' && pathname.startsWith('/topics/')) {
         const result = await publishFromDataPlane(request, await readRequestBody(request, { raw: true }));
@@ -157,7 +184,7 @@ async function createIotServer({ region, accountId, lambda, log = (line) => cons
       if (request.method === 'GET' && pathname === '/_local/stats') return sendJson(response, 200, { connectedClients: broker.connectedClients, memory: process.memoryUsage() });
       throw new DataPlaneError(404, 'ResourceNotFoundException', `This endpoint serves Publish (POST /topics/{topic}) and MQTT over WebSocket on /mqtt, not ${request.method} ${pathname}`);
     } catch (error) {
-      if (!(error instanceof DataPlaneError)) log(`iot: ${request.method} ${pathname} failed: ${error.stack}`);
+      if (!(error instanceof DataPlaneError)) log(`iot: ${request.method} ${pathname} failed: ${/** @type {Error} */ (error).stack}`);
       const known = error instanceof DataPlaneError ? error : new DataPlaneError(500, 'InternalFailureException', 'The emulator failed');
       if (!response.headersSent) sendJson(response, known.status, { message: known.message }, { 'x-amzn-errortype': known.type });
     }
@@ -168,7 +195,7 @@ async function createIotServer({ region, accountId, lambda, log = (line) => cons
   const server = http.createServer((request, response) => void answer(request, response));
   // MQTT over WebSocket on `/mqtt`, as IoT Core serves it; the gateway hands its /mqtt upgrades here.
   server.on('upgrade', (request, socket, head) => {
-    if (new URL(request.url, 'ws://broker').pathname !== '/mqtt') return socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+    if (new URL(String(request.url), 'ws://broker').pathname !== '/mqtt') return socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
     webSockets.handleUpgrade(request, socket, head, (webSocket) => webSockets.emit('connection', webSocket, request));
   });
   server.on('close', () => {

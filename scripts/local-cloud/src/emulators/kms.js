@@ -14,16 +14,25 @@ const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
 const HEADER_LENGTH = 1 + KEY_ID_LENGTH + IV_LENGTH + TAG_LENGTH;
 
+/**
+ * @typedef {{ metadata: Record<string, any> & { KeyId: string, Arn: string, KeyState: string }, material: Buffer }} Key
+ */
+
+/** @param {{ region: string, accountId: string }} options */
 function createKms({ region, accountId }) {
+  /** @type {Map<string, Key>} */
   const keys = new Map(); // key id -> { metadata, material }
+  /** @type {Map<string, string>} */
   const aliases = new Map(); // alias name -> key id
 
-  const arnOf = (keyId) => `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
+  const arnOf = (/** @type {string} */ keyId) => `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
 
+  /** @param {unknown} reference a key id, key ARN, alias name or alias ARN */
   function resolveKey(reference) {
     if (typeof reference !== 'string' || reference === '') {
       throw new AwsError('ValidationException', 'KeyId is required');
     }
+    /** @type {string | undefined} */
     let keyId = reference;
     if (reference.startsWith('arn:aws:kms:')) {
       const resource = reference.split(':').slice(5).join(':');
@@ -39,6 +48,7 @@ function createKms({ region, accountId }) {
     return key;
   }
 
+  /** @param {any} context */
   function contextBytes(context) {
     if (context == null) return Buffer.alloc(0);
     if (typeof context !== 'object' || Array.isArray(context)) {
@@ -48,11 +58,13 @@ function createKms({ region, accountId }) {
     return Buffer.from(JSON.stringify(sorted));
   }
 
+  /** @param {unknown} value @param {string} field */
   function decodeBlob(value, field) {
     if (typeof value !== 'string') throw new AwsError('ValidationException', `${field} is required`);
     return Buffer.from(value, 'base64');
   }
 
+  /** @param {Key} key @param {Buffer} plaintext @param {unknown} context */
   function seal(key, plaintext, context) {
     const iv = crypto.randomBytes(IV_LENGTH);
     const cipher = crypto.createCipheriv('aes-256-gcm', key.material, iv);
@@ -61,6 +73,7 @@ function createKms({ region, accountId }) {
     return Buffer.concat([Buffer.from([VERSION]), Buffer.from(key.metadata.KeyId, 'ascii'), iv, cipher.getAuthTag(), body]);
   }
 
+  /** @param {Buffer} blob @param {unknown} context @param {Key} [expectedKey] */
   function open(blob, context, expectedKey) {
     const invalid = () => new AwsError('InvalidCiphertextException', 'The ciphertext is invalid or was not made under this context');
     if (blob.length < HEADER_LENGTH || blob[0] !== VERSION) throw invalid();
@@ -82,6 +95,7 @@ function createKms({ region, accountId }) {
     }
   }
 
+  /** @param {{ KeySpec?: unknown, NumberOfBytes?: any }} input */
   function dataKeyLength({ KeySpec, NumberOfBytes }) {
     if (NumberOfBytes != null) {
       if (!Number.isInteger(NumberOfBytes) || NumberOfBytes < 1 || NumberOfBytes > 1024) {
@@ -94,6 +108,8 @@ function createKms({ region, accountId }) {
     throw new AwsError('ValidationException', 'Either KeySpec (AES_256 or AES_128) or NumberOfBytes is required');
   }
 
+  // Each takes the request's JSON (as a client sent it) and returns the answer's.
+  /** @satisfies {Record<string, (input: any) => object>} */
   const operations = {
     CreateKey({ Description = '', KeyUsage = 'ENCRYPT_DECRYPT' } = {}) {
       if (KeyUsage !== 'ENCRYPT_DECRYPT') throw new AwsError('UnsupportedOperationException', 'Only symmetric ENCRYPT_DECRYPT keys are emulated');
@@ -152,6 +168,7 @@ function createKms({ region, accountId }) {
       if (key.metadata.KeyState !== 'Enabled') throw new AwsError('DisabledException', `${key.metadata.Arn} is disabled.`);
       return { Plaintext: plaintext.toString('base64'), KeyId: key.metadata.Arn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
     },
+    /** @param {any} input @returns {{ CiphertextBlob: string, Plaintext: string, KeyId: string }} */
     GenerateDataKey(input) {
       const key = resolveKey(input.KeyId);
       const plaintext = crypto.randomBytes(dataKeyLength(input));
@@ -161,6 +178,7 @@ function createKms({ region, accountId }) {
         KeyId: key.metadata.Arn,
       };
     },
+    /** @param {any} input @returns {{ CiphertextBlob: string, KeyId: string }} */
     GenerateDataKeyWithoutPlaintext(input) {
       const { CiphertextBlob, KeyId } = operations.GenerateDataKey(input);
       return { CiphertextBlob, KeyId };
@@ -179,15 +197,16 @@ function createKms({ region, accountId }) {
 
   return {
     /** Answers one KMS JSON request: `target` is the X-Amz-Target header, `body` the parsed JSON. */
+    /** @param {string} target @param {unknown} body */
     handle(target, body) {
       const name = String(target).replace(/^TrentService\./, '');
-      const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
+      const operation = Object.hasOwn(operations, name) ? /** @type {Record<string, (input: any) => object>} */ (operations)[name] : undefined;
       if (!operation) throw new AwsError('UnsupportedOperationException', `KMS operation '${name}' is not emulated`);
       return operation(body ?? {});
     },
     /** Used by the resource creator: the ARN of an existing key, for Fn::GetAtt. */
     arnOf,
-    resolveAlias: (alias) => aliases.get(alias),
+    resolveAlias: (/** @type {string} */ alias) => aliases.get(alias),
   };
 }
 

@@ -20,6 +20,7 @@ const KEYWORD_IGNORE_ABOVE = 256; // the dynamic `keyword` sub-field of a text f
 
 /** An error OpenSearch answers with: status, its `type` and `reason`, in OpenSearch's body shape. */
 class OpenSearchError extends Error {
+  /** @param {number} status @param {string} type @param {string} reason @param {Record<string, unknown>} [extra] */
   constructor(status, type, reason, extra = {}) {
     super(reason);
     this.status = status;
@@ -27,6 +28,7 @@ class OpenSearchError extends Error {
     this.extra = extra;
   }
 
+  /** @override OpenSearch's `caused_by`-style detail, not a wrapped error */
   get cause() {
     return { type: this.type, reason: this.message, ...this.extra };
   }
@@ -36,17 +38,18 @@ class OpenSearchError extends Error {
   }
 }
 
-const badRequest = (reason, type = 'illegal_argument_exception') => new OpenSearchError(400, type, reason);
-const notServed = (what) => badRequest(`${what} is not served by the local OpenSearch stand-in`);
-const indexNotFound = (name) =>
+const badRequest = (/** @type {string} */ reason, type = 'illegal_argument_exception') => new OpenSearchError(400, type, reason);
+const notServed = (/** @type {string} */ what) => badRequest(`${what} is not served by the local OpenSearch stand-in`);
+const indexNotFound = (/** @type {string} */ name) =>
   new OpenSearchError(404, 'index_not_found_exception', `no such index [${name}]`, { 'resource.type': 'index_or_alias', 'resource.id': name, index: name, index_uuid: '_na_' });
-const mapperParsing = (reason) => new OpenSearchError(400, 'mapper_parsing_exception', reason);
+const mapperParsing = (/** @type {string} */ reason) => new OpenSearchError(400, 'mapper_parsing_exception', reason);
 
 // ---- dates: ISO strings, epoch millis and date math (now-15m, 2024-01-01||+1d/d) ----------------
 
 // strict_date_optional_time, the format dynamic date detection recognises.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}(?::\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** @param {string} text */
 function isoMillis(text) {
   if (!ISO_DATE.test(text)) return Number.NaN;
   let normal = text.replace(',', '.');
@@ -56,19 +59,23 @@ function isoMillis(text) {
   return Date.parse(normal);
 }
 
+/** @type {Record<string, number>} */
 const UNIT_MS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, H: 3_600_000, m: 60_000, s: 1000 };
 
+/** @param {number} ms @param {string} unit @returns {number} */
 function startOf(ms, unit) {
   const date = new Date(ms);
   const [y, mo, d] = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()];
   if (unit === 'y') return Date.UTC(y, 0, 1);
   if (unit === 'M') return Date.UTC(y, mo, 1);
-  if (unit === 'w') return Date.UTC(y, mo, d) - ((date.getUTCDay() + 6) % 7) * UNIT_MS.d; // weeks start on Monday
-  return ms - (((ms % UNIT_MS[unit]) + UNIT_MS[unit]) % UNIT_MS[unit]);
+  if (unit === 'w') return Date.UTC(y, mo, d) - ((date.getUTCDay() + 6) % 7) * /** @type {number} */ (UNIT_MS.d); // weeks start on Monday
+  const unitMs = /** @type {number} */ (UNIT_MS[unit]); // the date math's pattern allows only these units
+  return ms - (((ms % unitMs) + unitMs) % unitMs);
 }
 
+/** @param {number} ms @param {number} amount @param {string} unit */
 function add(ms, amount, unit) {
-  if (unit !== 'y' && unit !== 'M') return ms + amount * UNIT_MS[unit];
+  if (unit !== 'y' && unit !== 'M') return ms + amount * /** @type {number} */ (UNIT_MS[unit]);
   const date = new Date(ms);
   if (unit === 'y') date.setUTCFullYear(date.getUTCFullYear() + amount);
   else date.setUTCMonth(date.getUTCMonth() + amount);
@@ -78,17 +85,20 @@ function add(ms, amount, unit) {
 /**
  * A date bound of a range query in epoch millis. `roundUp` is OpenSearch's rule for `/unit`
  * rounding: gt and lte round to the end of the unit, gte and lt to its start.
+ * @param {unknown} value
+ * @param {{ roundUp: boolean, now: () => number }} options
+ * @returns {number}
  */
 function dateBound(value, { roundUp, now }) {
   if (typeof value === 'number') return value;
   const text = String(value);
   if (/^-?\d+$/.test(text)) return Number(text);
   const [anchor, math] = text.startsWith('now') ? ['now', text.slice(3)] : text.includes('||') ? text.split('||') : [text, ''];
-  let ms = anchor === 'now' ? now() : isoMillis(anchor);
-  if (Number.isNaN(ms) || !/^(?:[+-]\d*[yMwdhHms]|\/[yMwdhHms])*$/.test(math)) {
+  let ms = anchor === 'now' ? now() : isoMillis(String(anchor));
+  if (Number.isNaN(ms) || !/^(?:[+-]\d*[yMwdhHms]|\/[yMwdhHms])*$/.test(String(math))) {
     throw new OpenSearchError(400, 'parse_exception', `failed to parse date field [${text}] with format [strict_date_optional_time||epoch_millis]`);
   }
-  for (const [, sign, amount, unit, rounding] of math.matchAll(/([+-])(\d*)([yMwdhHms])|\/([yMwdhHms])/g)) {
+  for (const [, sign, amount, unit = '', rounding] of String(math).matchAll(/([+-])(\d*)([yMwdhHms])|\/([yMwdhHms])/g)) {
     if (rounding) ms = roundUp ? add(startOf(ms, rounding), 1, rounding) - 1 : startOf(ms, rounding);
     else ms = add(ms, (sign === '-' ? -1 : 1) * Number(amount || 1), unit);
   }
@@ -100,6 +110,7 @@ function dateBound(value, { roundUp, now }) {
 // What a query can tell of a field's type. The first value a field gets fixes it, as with
 // OpenSearch's dynamic mapping: strings that look like dates become `date`, other strings `text`
 // (with a `keyword` sub-field, read as `<field>.keyword`), whole numbers `long`, others `float`.
+/** @param {unknown} value @returns {string} */
 function dynamicType(value) {
   if (typeof value === 'number') return Number.isInteger(value) ? 'long' : 'float';
   if (typeof value === 'boolean') return 'boolean';
@@ -108,11 +119,23 @@ function dynamicType(value) {
 }
 
 // Explicit mappings (PUT /<index> {"mappings": …}) in the types the stand-in tells apart.
+/** @type {Record<string, string>} */
 const DECLARED_TYPES = {
   text: 'text', keyword: 'keyword', match_only_text: 'text', date: 'date', boolean: 'boolean', object: 'object',
   long: 'long', integer: 'long', short: 'long', byte: 'long', float: 'float', double: 'float', half_float: 'float', scaled_float: 'float',
 };
 
+/**
+ * A field path -> the type the stand-in tells apart (text, keyword, date, boolean, long, float, object).
+ * @typedef {Map<string, string>} Mapping
+ */
+
+/**
+ * @param {Record<string, any> | undefined} properties as PUT /<index> declares them
+ * @param {string} [prefix]
+ * @param {Mapping} [into]
+ * @returns {Mapping}
+ */
 function declaredMapping(properties, prefix = '', into = new Map()) {
   for (const [name, field] of Object.entries(properties ?? {})) {
     const path = prefix + name;
@@ -124,14 +147,18 @@ function declaredMapping(properties, prefix = '', into = new Map()) {
   return into;
 }
 
-/** The mapping as GET /<index>/_mapping shows it: nested `properties`. */
+/**
+ * The mapping as GET /<index>/_mapping shows it: nested `properties`.
+ * @param {Mapping} mapping
+ */
 function renderedMapping(mapping) {
+  /** @type {Record<string, any>} */
   const root = {};
   for (const [path, type] of [...mapping].sort(([a], [b]) => a.localeCompare(b))) {
     const parts = path.split('.');
     let node = root;
     for (const part of parts.slice(0, -1)) node = (node[part] ??= { properties: {} }).properties;
-    const last = parts.at(-1);
+    const last = /** @type {string} */ (parts.at(-1));
     if (type === 'object') node[last] = { properties: node[last]?.properties ?? {} };
     else if (type === 'text') node[last] = { type, fields: { keyword: { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE } } };
     else node[last] = { type };
@@ -139,6 +166,7 @@ function renderedMapping(mapping) {
   return { properties: root };
 }
 
+/** @param {unknown} value @param {string} type @param {() => number} now */
 function fitsType(value, type, now) {
   if (type === 'text' || type === 'keyword') return typeof value !== 'object';
   if (type === 'long' || type === 'float') return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
@@ -158,10 +186,17 @@ function fitsType(value, type, now) {
  * The fields a document adds to its index's mapping, or the mapper_parsing_exception OpenSearch
  * answers when a value does not fit the type its field already has (an object where a string was,
  * a word where a number was). Nothing is added unless the whole document fits.
+ * @param {Mapping} mapping
+ * @param {object} source
+ * @param {string} id
+ * @param {() => number} now
+ * @returns {Mapping}
  */
 function mappingUpdates(mapping, source, id, now) {
+  /** @type {Mapping} */
   const added = new Map();
-  const typeOf = (path) => mapping.get(path) ?? added.get(path);
+  const typeOf = (/** @type {string} */ path) => mapping.get(path) ?? added.get(path);
+  /** @type {(value: unknown, path: string) => void} */
   const visit = (value, path) => {
     if (value == null) return;
     if (Array.isArray(value)) return value.forEach((item) => visit(item, path));
@@ -180,12 +215,18 @@ function mappingUpdates(mapping, source, id, now) {
   return added;
 }
 
-/** Every value at a dotted path, through nested objects, arrays and keys that contain dots. */
+/**
+ * Every value at a dotted path, through nested objects, arrays and keys that contain dots.
+ * @param {any} node
+ * @param {string[]} parts
+ * @returns {unknown[]}
+ */
 function valuesAt(node, parts) {
   if (node == null) return [];
   if (Array.isArray(node)) return node.flatMap((item) => valuesAt(item, parts));
   if (parts.length === 0) return [node];
   if (typeof node !== 'object') return [];
+  /** @type {unknown[]} */
   const found = [];
   for (let i = 1; i <= parts.length; i += 1) {
     const key = parts.slice(0, i).join('.');
@@ -198,9 +239,14 @@ function valuesAt(node, parts) {
 
 // Roughly the standard analyzer: lower-cased, split on anything that is not a letter, digit or
 // underscore (the real one follows Unicode word boundaries, and keeps `3.14` in one token).
-const tokens = (text) => String(text).toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+const tokens = (/** @type {unknown} */ text) => String(text).toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
 
-/** A field as a query names it, in one index: `message.keyword` is the keyword view of text `message`. */
+/**
+ * A field as a query names it, in one index: `message.keyword` is the keyword view of text `message`.
+ * @param {Mapping} mapping
+ * @param {string} name
+ * @returns {{ path: string, type: string | undefined }}
+ */
 function resolveField(mapping, name) {
   if (name.endsWith('.keyword') && mapping.get(name.slice(0, -'.keyword'.length)) === 'text') {
     return { path: name.slice(0, -'.keyword'.length), type: 'keyword' };
@@ -208,7 +254,13 @@ function resolveField(mapping, name) {
   return { path: name, type: mapping.get(name) };
 }
 
-/** A field's value as its type compares it: numbers, epoch millis, exact strings. */
+/**
+ * A field's value as its type compares it: numbers, epoch millis, exact strings.
+ * @param {unknown} value
+ * @param {string} type
+ * @param {() => number} now
+ * @returns {number | string | undefined}
+ */
 function comparable(value, type, now) {
   if (type === 'long' || type === 'float') return Number(value);
   if (type === 'date') return dateBound(value, { roundUp: false, now });
@@ -217,21 +269,35 @@ function comparable(value, type, now) {
   return String(value);
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} type
+ * @param {unknown} wanted
+ * @param {{ caseInsensitive?: boolean, now: () => number }} options
+ */
 function termMatches(value, type, wanted, { caseInsensitive, now }) {
   if (type === 'text') return tokens(value).includes(caseInsensitive ? String(wanted).toLowerCase() : String(wanted));
   if (type === 'keyword' && caseInsensitive) return String(value).toLowerCase() === String(wanted).toLowerCase();
   return comparable(value, type, now) === comparable(wanted, type, now);
 }
 
+/** @type {(value: any) => any[]} */
 const clauses = (value) => (value == null ? [] : Array.isArray(value) ? value : [value]);
 
-/** The one field of `{ "term": { "level": … } }`, past the options a query may carry beside it. */
+/**
+ * The one field of `{ "term": { "level": … } }`, past the options a query may carry beside it.
+ * @param {string} kind
+ * @param {any} spec
+ * @returns {[string, any]}
+ */
 function fieldOf(kind, spec) {
   const fields = Object.keys(spec ?? {}).filter((key) => key !== 'boost' && key !== '_name');
   if (fields.length !== 1) throw new OpenSearchError(400, 'parsing_exception', `[${kind}] query expects exactly one field, got [${fields.join(', ')}]`);
-  return [fields[0], spec[fields[0]]];
+  const field = /** @type {string} */ (fields[0]);
+  return [field, spec[field]];
 }
 
+/** @param {unknown} setting @param {number} count @param {boolean} required */
 function minimumShouldMatch(setting, count, required) {
   if (setting == null) return required || count === 0 ? 0 : 1;
   const text = String(setting).trim();
@@ -246,13 +312,17 @@ const SERVED_QUERIES = ['match_all', 'match_none', 'bool', 'term', 'terms', 'mat
 /**
  * A query as a predicate over a stored document ({ id, source, index }), compiled once per request
  * so that a malformed or unserved query fails even when there is nothing to search.
+ * @param {any} query
+ * @param {() => number} now
+ * @returns {(doc: Doc) => boolean}
  */
 function compileQuery(query, now) {
   if (query == null) return () => true;
   const kinds = Object.keys(query);
   if (kinds.length !== 1) throw new OpenSearchError(400, 'parsing_exception', `[query] must hold exactly one query, got [${kinds.join(', ')}]`);
-  const [kind] = kinds;
+  const kind = /** @type {string} */ (kinds[0]);
   const spec = query[kind];
+  /** @type {(name: string, test: (value: unknown, type: string) => boolean) => (doc: Doc) => boolean} */
   const onField = (name, test) => (doc) => {
     const { path, type } = resolveField(doc.index.mapping, name);
     if (!type || type === 'object') return false; // unmapped in this index: matches nothing, as in OpenSearch
@@ -282,7 +352,7 @@ function compileQuery(query, now) {
     case 'terms': {
       const [field, wanted] = fieldOf(kind, spec);
       if (!Array.isArray(wanted)) throw new OpenSearchError(400, 'parsing_exception', '[terms] query expects an array of values (terms lookup is not served)');
-      return onField(field, (value, type) => wanted.some((one) => termMatches(value, type, one, { now })));
+      return onField(field, (value, type) => wanted.some((/** @type {unknown} */ one) => termMatches(value, type, one, { now })));
     }
     case 'match':
     case 'match_phrase': {
@@ -305,8 +375,10 @@ function compileQuery(query, now) {
       }
       if (bounds.time_zone) throw notServed('[range] time_zone');
       return onField(field, (value, type) => {
+        /** @type {any} */
         const have = comparable(value, type, now);
         return tests.every(([op, bound]) => {
+          /** @type {any} */
           const limit = type === 'date' ? dateBound(bound, { roundUp: op === 'gt' || op === 'lte', now }) : comparable(bound, type, now);
           return op === 'gt' ? have > limit : op === 'gte' ? have >= limit : op === 'lt' ? have < limit : have <= limit;
         });
@@ -333,9 +405,18 @@ function compileQuery(query, now) {
 
 // ---- sorting ------------------------------------------------------------------------------------
 
-/** `sort` from the body (["@timestamp", {"level": "desc"}, {"n": {"order": "asc", "missing": "_first"}}]) or ?sort=a:desc,b. */
+/**
+ * @typedef {{ field: string, order: string, missing?: string, unmappedType?: string }} SortSpec
+ */
+
+/**
+ * `sort` from the body (["@timestamp", {"level": "desc"}, {"n": {"order": "asc", "missing": "_first"}}]) or ?sort=a:desc,b.
+ * @param {unknown} bodySort
+ * @param {string | null} querySort
+ * @returns {SortSpec[]}
+ */
 function sortSpecs(bodySort, querySort) {
-  const fromQuery = querySort ? querySort.split(',').map((item) => { const [field, order] = item.split(':'); return { [field]: order ?? 'asc' }; }) : undefined;
+  const fromQuery = querySort ? querySort.split(',').map((item) => { const [field = '', order] = item.split(':'); return { [field]: order ?? 'asc' }; }) : undefined;
   return clauses(fromQuery ?? bodySort).map((item) => {
     if (typeof item === 'string') return { field: item, order: item === '_score' ? 'desc' : 'asc' };
     const [field, options] = fieldOf('sort', item);
@@ -344,10 +425,16 @@ function sortSpecs(bodySort, querySort) {
   });
 }
 
-const TEXT_SORT_REFUSED = (field) =>
+const TEXT_SORT_REFUSED = (/** @type {string} */ field) =>
   `Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead (here [${field}.keyword]).`;
 
-/** A document's sort value for one spec: the smallest of its values ascending, the largest descending, as OpenSearch's default mode. */
+/**
+ * A document's sort value for one spec: the smallest of its values ascending, the largest descending, as OpenSearch's default mode.
+ * @param {Doc & { score?: number }} doc
+ * @param {SortSpec} spec
+ * @param {() => number} now
+ * @returns {unknown}
+ */
 function sortValue(doc, spec, now) {
   if (spec.field === '_score') return doc.score;
   if (spec.field === '_doc') return doc.seq;
@@ -356,9 +443,10 @@ function sortValue(doc, spec, now) {
   if (!type || type === 'object') return null;
   const values = valuesAt(doc.source, path.split('.')).map((value) => comparable(value, type, now)).filter((value) => value !== undefined);
   if (values.length === 0) return null;
-  return values.reduce((best, value) => ((spec.order === 'desc' ? value > best : value < best) ? value : best));
+  return values.reduce((best, value) => ((spec.order === 'desc' ? /** @type {any} */ (value) > /** @type {any} */ (best) : /** @type {any} */ (value) < /** @type {any} */ (best)) ? value : best));
 }
 
+/** @param {any[]} a @param {any[]} b @param {SortSpec[]} specs */
 function compareSortValues(a, b, specs) {
   for (const [i, spec] of specs.entries()) {
     const [x, y] = [a[i], b[i]];
@@ -375,25 +463,41 @@ function compareSortValues(a, b, specs) {
 
 const INVALID_INDEX_NAME = /[\\/*?"<>| ,#:A-Z]|^[-_+]|^\.\.?$/;
 
+/**
+ * @typedef {{ id: string, source: any, index: Index, version: number, seqNo: number, seq: number }} Doc
+ * @typedef {{ name: string, uuid: string, created: number, mapping: Mapping, docs: Map<string, Doc>, versions: Map<string, number>, seqNo: number }} Index
+ * @typedef {{ _index: string, _id: string | null | undefined, status: number, error?: object } & Record<string, unknown>} BulkItem
+ */
+
+/** @param {{ now: () => number }} options */
 function createStore({ now }) {
+  /** @type {Map<string, Index>} */
   const indices = new Map(); // name -> { name, uuid, created, mapping: Map(path -> type), docs: Map(id -> doc), versions: Map(id -> last version, deletes too), seqNo }
   let seq = 0; // insertion order across the store, for stable ties
 
+  /** @param {string} name @param {{ mappings?: { properties?: Record<string, any> } }} [settings] */
   function createIndex(name, { mappings } = {}) {
     if (INVALID_INDEX_NAME.test(name) || Buffer.byteLength(name) > 255) {
       throw new OpenSearchError(400, 'invalid_index_name_exception', `Invalid index name [${name}], must be lowercase and must not contain \\, /, *, ?, ", <, >, |, space, comma, # or :, nor start with _, - or +`, { index: name, index_uuid: '_na_' });
     }
     if (indices.has(name)) {
-      const index = indices.get(name);
+      const index = /** @type {Index} */ (indices.get(name));
       throw new OpenSearchError(400, 'resource_already_exists_exception', `index [${name}/${index.uuid}] already exists`, { index: name, index_uuid: index.uuid });
     }
+    /** @type {Index} */
     const index = { name, uuid: crypto.randomBytes(16).toString('base64url').slice(0, 22), created: now(), mapping: declaredMapping(mappings?.properties), docs: new Map(), versions: new Map(), seqNo: -1 };
     indices.set(name, index);
     return index;
   }
 
   /** The indices an expression names: `logs-2024.01.01`, `logs-*`, `a,b`, `_all`; `-x` excludes. */
+  /**
+   * @param {string} expression
+   * @param {{ ignoreUnavailable?: boolean }} [options]
+   * @returns {Index[]}
+   */
   function resolve(expression, { ignoreUnavailable = false } = {}) {
+    /** @type {Set<string>} */
     const names = new Set();
     const parts = !expression || expression === '_all' ? ['*'] : expression.split(',');
     for (const part of parts) {
@@ -407,9 +511,10 @@ function createStore({ now }) {
         else names.add(known);
       }
     }
-    return [...names].sort().map((name) => indices.get(name));
+    return [...names].sort().map((name) => /** @type {Index} */ (indices.get(name)));
   }
 
+  /** @param {string} index @param {string | null | undefined} id @param {OpenSearchError} error @returns {BulkItem} */
   function itemError(index, id, error) {
     return { _index: index, _id: id, status: error.status, error: { ...error.cause, index, shard: '0', index_uuid: indices.get(index)?.uuid ?? '_na_' } };
   }
@@ -417,6 +522,11 @@ function createStore({ now }) {
   /**
    * One write (index, create, update or delete), as a bulk item answers it: the result, or the
    * item's own error. Indexes are created on first write, as OpenSearch's auto_create_index does.
+   * @param {string} action
+   * @param {string} indexName
+   * @param {unknown} givenId
+   * @param {any} [body]
+   * @returns {BulkItem}
    */
   function write(action, indexName, givenId, body) {
     const id = givenId == null || givenId === '' ? (action === 'index' || action === 'create' ? crypto.randomBytes(15).toString('base64url') : undefined) : String(givenId);
@@ -425,6 +535,7 @@ function createStore({ now }) {
       const index = indices.get(indexName) ?? (action === 'delete' || action === 'update' ? undefined : createIndex(indexName));
       if (!index) throw indexNotFound(indexName);
       const existing = index.docs.get(id);
+      /** @type {any} */
       let source;
       if (action === 'delete') {
         if (!existing) return bumped(index, id, 'not_found', 404);
@@ -456,6 +567,7 @@ function createStore({ now }) {
     }
   }
 
+  /** @param {Index} index @param {string} id @param {string} result @param {number} status */
   function bumped(index, id, result, status) {
     const version = (index.versions.get(id) ?? 0) + 1;
     index.versions.set(id, version);
@@ -466,6 +578,7 @@ function createStore({ now }) {
   return { indices, createIndex, resolve, write, itemError };
 }
 
+/** @param {Record<string, any>} target @param {Record<string, any>} patch @returns {Record<string, any>} */
 function deepMerge(target, patch) {
   for (const [key, value] of Object.entries(patch)) {
     const current = target[key];
@@ -477,6 +590,7 @@ function deepMerge(target, patch) {
 
 // ---- the fault switch ---------------------------------------------------------------------------
 
+/** @type {Record<number, [string, string]>} */
 const FAULT_TYPES = {
   429: ['es_rejected_execution_exception', 'rejected execution of coordinating operation (the local stand-in\'s fault switch)'],
   503: ['unavailable_shards_exception', 'primary shard is not active (the local stand-in\'s fault switch)'],
@@ -486,10 +600,13 @@ const FAULT_TYPES = {
  * POST /_local/faults {"status": 429|5xx, "times": N | "forMs": MS, "scope": "items"|"requests"}:
  * the next N bulk item writes (scope "items", the default) or N whole requests (scope "requests")
  * answer that status, or all of them for MS milliseconds, or until DELETE /_local/faults.
+ * @param {{ now: () => number }} options
  */
 function createFaultSwitch({ now }) {
+  /** @type {{ status: number, scope: string, remaining: number, until: number } | undefined} */
   let fault;
   return {
+    /** @param {any} settings the request's JSON */
     set(settings) {
       const { status, times, forMs, scope = 'items' } = settings ?? {};
       if (status !== 429 && !(Number.isInteger(status) && status >= 500 && status <= 599)) throw badRequest('[status] must be 429 or a 5xx status');
@@ -509,8 +626,9 @@ function createFaultSwitch({ now }) {
       return { active: true, status, scope, ...(Number.isFinite(remaining) ? { remaining } : {}), ...(Number.isFinite(until) ? { remainingMs: until - now() } : {}) };
     },
     /** The error to answer this item or request with, if the switch is on for `scope`; counts it. */
+    /** @param {string} scope @returns {OpenSearchError | undefined} */
     take(scope) {
-      if (!this.describe().active || fault.scope !== scope) return undefined;
+      if (!this.describe().active || !fault || fault.scope !== scope) return undefined;
       fault.remaining -= 1;
       const [type, reason] = FAULT_TYPES[fault.status] ?? ['exception', 'the local stand-in\'s fault switch'];
       return new OpenSearchError(fault.status, type, reason);
@@ -521,41 +639,45 @@ function createFaultSwitch({ now }) {
 // ---- HTTP ---------------------------------------------------------------------------------------
 
 /** The body as text; a compressed body that does not decompress is a 400 parse_exception. */
-const readBody = (request) =>
+const readBody = (/** @type {import('node:http').IncomingMessage} */ request) =>
   readRequestBody(request).catch((error) => {
     throw error instanceof UnreadableBody ? badRequest(error.message, 'parse_exception') : error;
   });
 
+/** @param {string} text @returns {any} */
 function parseJson(text) {
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest(`request body is not valid JSON: ${error.message}`, 'parse_exception');
+    throw badRequest(`request body is not valid JSON: ${/** @type {Error} */ (error).message}`, 'parse_exception');
   }
 }
 
+/** @param {{ log?: (line: string) => void, now?: () => number }} [options] */
 function createOpenSearch({ log = () => {}, now = Date.now } = {}) {
   const store = createStore({ now });
   const faults = createFaultSwitch({ now });
   const clusterUuid = crypto.randomUUID();
 
+  /** @param {string} text @param {string | undefined} defaultIndex */
   function bulk(text, defaultIndex) {
     // OpenSearch reads a bulk body line by line and refuses one whose last line is not ended.
     if (text.length > 0 && !text.endsWith('\n')) throw badRequest('The bulk request must be terminated by a newline [\\n]');
     const lines = text.split('\n');
+    /** @type {Record<string, BulkItem>[]} */
     const items = [];
     let line = 0;
     while (line < lines.length) {
-      if (lines[line].trim() === '') { line += 1; continue; }
+      if (String(lines[line]).trim() === '') { line += 1; continue; }
       let action;
       try {
-        action = JSON.parse(lines[line]);
+        action = JSON.parse(String(lines[line]));
       } catch (error) {
-        throw badRequest(`Malformed action/metadata line [${line + 1}]: ${error.message}`);
+        throw badRequest(`Malformed action/metadata line [${line + 1}]: ${/** @type {Error} */ (error).message}`);
       }
       const kinds = Object.keys(action ?? {});
-      const kind = kinds[0];
+      const kind = String(kinds[0]);
       if (kinds.length !== 1 || !['index', 'create', 'update', 'delete'].includes(kind)) {
         throw badRequest(`Malformed action/metadata line [${line + 1}], expected one of [index, create, update, delete] but found [${kinds.join(', ')}]`);
       }
@@ -566,23 +688,24 @@ function createOpenSearch({ log = () => {}, now = Date.now } = {}) {
       let body;
       let unparsable;
       if (kind !== 'delete') {
-        if (line >= lines.length || lines[line].trim() === '') throw badRequest(`The bulk request's ${kind} action on line [${line}] has no source line after it`);
+        if (line >= lines.length || String(lines[line]).trim() === '') throw badRequest(`The bulk request's ${kind} action on line [${line}] has no source line after it`);
         try {
-          body = JSON.parse(lines[line]);
+          body = JSON.parse(String(lines[line]));
         } catch (error) {
-          unparsable = mapperParsing(`failed to parse: ${error.message}`);
+          unparsable = mapperParsing(`failed to parse: ${/** @type {Error} */ (error).message}`);
         }
         line += 1;
       }
       const fault = faults.take('items');
-      if (fault || unparsable) items.push({ [kind]: store.itemError(indexName, meta._id ?? null, fault ?? unparsable) });
+      if (fault || unparsable) items.push({ [kind]: store.itemError(indexName, meta._id ?? null, /** @type {OpenSearchError} */ (fault ?? unparsable)) });
       else items.push({ [kind]: store.write(kind, indexName, meta._id, body) });
     }
     // `errors` says whether any item failed; a delete of a missing document is no failure.
-    const errors = items.some((item) => Object.values(item)[0].error !== undefined);
+    const errors = items.some((item) => Object.values(item)[0]?.error !== undefined);
     return { errors, items };
   }
 
+  /** @param {string} target @param {any} body @param {URLSearchParams} query */
   function search(target, body = {}, query) {
     if (body.aggs || body.aggregations) throw notServed('[aggregations]');
     if (query.get('q')) throw notServed('[q] (query string search)');
@@ -595,6 +718,7 @@ function createOpenSearch({ log = () => {}, now = Date.now } = {}) {
     const matches = compileQuery(body.query, now);
     const specs = sortSpecs(body.sort, query.get('sort'));
     const scored = specs.length === 0 || specs.some((spec) => spec.field === '_score');
+    /** @type {any[]} the matching documents, then the page's hits */
     let hits = indices.flatMap((index) => [...index.docs.values()].filter(matches)).map((doc) => ({ ...doc, score: 1 }));
     const keyed = hits.map((doc) => ({ doc, key: [...specs.map((spec) => sortValue(doc, spec, now)), doc.seq] }));
     const order = [...specs, { field: '_seq', order: 'asc' }];
@@ -625,24 +749,32 @@ function createOpenSearch({ log = () => {}, now = Date.now } = {}) {
     };
   }
 
+  /** @param {string} target @param {any} body @param {URLSearchParams} query */
   function count(target, body = {}, query) {
     const indices = store.resolve(target, { ignoreUnavailable: query.get('ignore_unavailable') === 'true' });
     const matches = compileQuery(body.query, now);
     return { count: indices.reduce((sum, index) => sum + [...index.docs.values()].filter(matches).length, 0), _shards: { total: indices.length, successful: indices.length, skipped: 0, failed: 0 } };
   }
 
-  const indexInfo = (index) => ({
+  const indexInfo = (/** @type {Index} */ index) => ({
     aliases: {},
     mappings: renderedMapping(index.mapping),
     settings: { index: { creation_date: String(index.created), number_of_shards: '1', number_of_replicas: '1', uuid: index.uuid, provided_name: index.name, version: { created: '136408127' } } },
   });
 
-  /** Answers one request: [status, body], body undefined for HEAD. */
+  /**
+   * Answers one request: [status, body], body undefined for HEAD.
+   * @param {string | undefined} method
+   * @param {string[]} segments
+   * @param {URLSearchParams} query
+   * @param {string} text
+   * @returns {Promise<[number, unknown?]>}
+   */
   async function route(method, segments, query, text) {
     const [first = '', second = '', third] = segments;
     const json = () => parseJson(text);
     const started = now();
-    const timed = (result) => ({ took: now() - started, ...result });
+    const timed = (/** @type {object} */ result) => ({ took: now() - started, ...result });
 
     if (first === '_local' && second === 'faults') {
       if (method === 'POST' || method === 'PUT') return [200, { acknowledged: true, fault: faults.set(json()) }];
@@ -666,11 +798,11 @@ function createOpenSearch({ log = () => {}, now = Date.now } = {}) {
       return [200, { cluster_name: 'local-cloud', status: 'green', timed_out: false, number_of_nodes: 1, number_of_data_nodes: 1, active_primary_shards: store.indices.size, active_shards: store.indices.size }];
     }
     const bulkTarget = first === '_bulk' ? null : second === '_bulk' ? first : undefined;
-    if (bulkTarget !== undefined && ['POST', 'PUT'].includes(method)) return [200, timed(bulk(text, bulkTarget ?? undefined))];
+    if (bulkTarget !== undefined && ['POST', 'PUT'].includes(String(method))) return [200, timed(bulk(text, bulkTarget ?? undefined))];
     // /_search, /logs-*/_search, /_all/_count …
     const readTarget = segments.length === 1 && first.startsWith('_') ? '' : segments.length === 2 && (first === '_all' || !first.startsWith('_')) ? first : undefined;
     const readOp = readTarget === '' ? first : second;
-    if (readTarget !== undefined && ['GET', 'POST'].includes(method)) {
+    if (readTarget !== undefined && ['GET', 'POST'].includes(String(method))) {
       if (readOp === '_search') return [200, timed(search(readTarget, json(), query))];
       if (readOp === '_count') return [200, count(readTarget, json(), query)];
       if (readOp === '_refresh') {
@@ -685,11 +817,11 @@ function createOpenSearch({ log = () => {}, now = Date.now } = {}) {
 
     if (second === '_doc') {
       if (segments.length === 2 && method === 'POST') return answerWrite(store.write('index', first, undefined, json()));
-      if (segments.length === 3 && ['PUT', 'POST'].includes(method)) return answerWrite(store.write(query.get('op_type') === 'create' ? 'create' : 'index', first, third, json()));
+      if (segments.length === 3 && ['PUT', 'POST'].includes(String(method))) return answerWrite(store.write(query.get('op_type') === 'create' ? 'create' : 'index', first, third, json()));
       if (segments.length === 3 && method === 'DELETE') return answerWrite(store.write('delete', first, third));
       if (segments.length === 3 && (method === 'GET' || method === 'HEAD')) {
-        const index = store.resolve(first)[0];
-        const doc = index.docs.get(third);
+        const index = /** @type {Index} */ (store.resolve(first)[0]);
+        const doc = index.docs.get(String(third));
         if (!doc) return [404, { _index: index.name, _id: third, found: false }];
         return [200, { _index: index.name, _id: doc.id, _version: doc.version, _seq_no: doc.seqNo, _primary_term: 1, found: true, _source: doc.source }];
       }
@@ -710,6 +842,7 @@ function createOpenSearch({ log = () => {}, now = Date.now } = {}) {
     throw notServed(`${method} /${segments.join('/')}`);
   }
 
+  /** @param {BulkItem} item @returns {[number, unknown]} */
   function answerWrite(item) {
     const { status, error, ...result } = item;
     if (error) return [status, { error: { root_cause: [error], ...error }, status }];
@@ -717,17 +850,19 @@ function createOpenSearch({ log = () => {}, now = Date.now } = {}) {
   }
 
   return http.createServer(async (request, response) => {
-    const url = new URL(request.url, 'http://localhost');
+    const url = new URL(String(request.url), 'http://localhost');
     const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    /** @type {number} */
     let status;
+    /** @type {unknown} */
     let body;
     try {
       [status, body] = await route(request.method, segments, url.searchParams, await readBody(request));
     } catch (thrown) {
-      let error = thrown;
-      if (!(error instanceof OpenSearchError)) {
-        log(`opensearch stand-in error on ${request.method} ${url.pathname}: ${error.stack}`);
-        error = new OpenSearchError(500, 'exception', `the local OpenSearch stand-in failed: ${error.message}`);
+      let error = /** @type {OpenSearchError} */ (thrown);
+      if (!(thrown instanceof OpenSearchError)) {
+        log(`opensearch stand-in error on ${request.method} ${url.pathname}: ${/** @type {Error} */ (thrown).stack}`);
+        error = new OpenSearchError(500, 'exception', `the local OpenSearch stand-in failed: ${/** @type {Error} */ (thrown).message}`);
       }
       [status, body] = [error.status, error.toBody()];
     }

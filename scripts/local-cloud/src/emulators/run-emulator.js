@@ -7,6 +7,7 @@
 // LOCAL_CLOUD_ACCOUNT_ID. Usage: node run-emulator.js kinesis|dynamodb|iot PORT
 
 const [kind, port] = process.argv.slice(2);
+/** @type {Record<string, () => import('node:http').Server | Promise<import('node:http').Server>>} */
 const emulators = {
   kinesis: () => require('kinesalite')({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 }),
   dynamodb: () => require('./dynamodb-transactions').createDynamodbServer({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
@@ -18,19 +19,20 @@ const emulators = {
   },
 };
 
-if (!emulators[kind] || !Number(port)) {
+const create = emulators[kind ?? ''];
+if (!create || !Number(port)) {
   console.error('usage: run-emulator.js kinesis|dynamodb|iot PORT');
   process.exit(2);
 }
 
-Promise.resolve(emulators[kind]()).then((server) => {
+Promise.resolve(create()).then((server) => {
   server.on('error', (error) => {
     console.error(`${kind}: ${error.message}`);
     process.exit(1);
   });
   server.listen(Number(port), '127.0.0.1', () => console.log(`${kind} listening on 127.0.0.1:${port}`));
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
-}, (error) => {
+}, (/** @type {Error} */ error) => {
   console.error(`${kind}: ${error.stack}`);
   process.exit(1);
 });

@@ -7,13 +7,30 @@
 const crypto = require('node:crypto');
 const { AwsError } = require('./aws-errors');
 
-const md5 = (text) => crypto.createHash('md5').update(text, 'utf8').digest('hex');
+const md5 = (/** @type {string} */ text) => crypto.createHash('md5').update(text, 'utf8').digest('hex');
 
+/**
+ * @typedef {object} Message
+ * @property {string} MessageId
+ * @property {string} Body
+ * @property {string} MD5OfBody
+ * @property {Record<string, unknown> | undefined} MessageAttributes
+ * @property {number} invisibleUntil
+ * @property {number} receiveCount
+ * @property {number} sentAt
+ * @property {string} [ReceiptHandle] the last receive's
+ *
+ * @typedef {{ name: string, arn: string, attributes: Record<string, string>, messages: Message[], waiters: Set<() => void> }} Queue
+ */
+
+/** @param {{ region: string, accountId: string, endpoint: () => string }} options */
 function createSqs({ region, accountId, endpoint }) {
+  /** @type {Map<string, Queue>} */
   const queues = new Map(); // name -> { name, arn, attributes, messages: [], waiters: Set }
 
-  const urlOf = (name) => `${endpoint()}/${accountId}/${name}`;
+  const urlOf = (/** @type {string} */ name) => `${endpoint()}/${accountId}/${name}`;
 
+  /** @param {unknown} url */
   function queueFromUrl(url) {
     const name = typeof url === 'string' ? url.split('/').pop() : undefined;
     const queue = name && queues.get(name);
@@ -21,13 +38,16 @@ function createSqs({ region, accountId, endpoint }) {
     return queue;
   }
 
+  /** @param {Queue} queue @param {number} now */
   function visible(queue, now) {
     return queue.messages.filter((m) => m.invisibleUntil <= now);
   }
 
+  /** @param {Queue} queue @param {unknown} body @param {Record<string, unknown>} [messageAttributes] */
   function enqueue(queue, body, messageAttributes) {
     if (typeof body !== 'string' || body.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter MessageBody.');
     if (Buffer.byteLength(body) > 262144) throw new AwsError('InvalidParameterValue', 'Message must be shorter than 262144 bytes.');
+    /** @type {Message} */
     const message = {
       MessageId: crypto.randomUUID(),
       Body: body,
@@ -42,6 +62,8 @@ function createSqs({ region, accountId, endpoint }) {
     return message;
   }
 
+  // Each takes the request's JSON (as a client sent it) and returns the answer's.
+  /** @satisfies {Record<string, (input: any) => object>} */
   const operations = {
     CreateQueue({ QueueName, Attributes = {} }) {
       if (typeof QueueName !== 'string' || !/^[a-zA-Z0-9_-]{1,80}$/.test(QueueName)) {
@@ -88,7 +110,7 @@ function createSqs({ region, accountId, endpoint }) {
       let ready = visible(queue, Date.now());
       while (ready.length === 0 && Date.now() < deadline) {
         // Long polling: wake on a new message or at the deadline.
-        await new Promise((resolve) => {
+        await /** @type {Promise<void>} */ (new Promise((resolve) => {
           const wake = () => {
             clearTimeout(timer);
             queue.waiters.delete(wake);
@@ -96,7 +118,7 @@ function createSqs({ region, accountId, endpoint }) {
           };
           const timer = setTimeout(wake, Math.max(0, Math.min(deadline - Date.now(), 1000)));
           queue.waiters.add(wake);
-        });
+        }));
         ready = visible(queue, Date.now());
       }
       const hide = Number(VisibilityTimeout ?? queue.attributes.VisibilityTimeout) * 1000;
@@ -140,19 +162,21 @@ function createSqs({ region, accountId, endpoint }) {
   };
 
   return {
+    /** @param {string} target @param {unknown} body */
     handle(target, body) {
       const name = String(target).replace(/^AmazonSQS\./, '');
-      const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
+      const operation = Object.hasOwn(operations, name) ? /** @type {Record<string, (input: any) => object>} */ (operations)[name] : undefined;
       if (!operation) throw new AwsError('UnsupportedOperation', `SQS operation '${name}' is not emulated`);
       return operation(body ?? {});
     },
     /** Delivery from SNS subscriptions and on-failure destinations, by queue ARN. */
+    /** @param {string} arn @param {string} body */
     sendToArn(arn, body) {
-      const queue = queues.get(String(arn).split(':').pop());
+      const queue = queues.get(String(String(arn).split(':').pop()));
       if (!queue) throw new AwsError('AWS.SimpleQueueService.NonExistentQueue', `No queue ${arn}`);
       enqueue(queue, body);
     },
-    arnOf: (name) => queues.get(name)?.arn,
+    arnOf: (/** @type {string} */ name) => queues.get(name)?.arn,
     urlOf,
   };
 }

@@ -18,7 +18,7 @@ const { messageOf } = require('../lambda-invoker');
  * @typedef {object} Notification
  * @property {string} MessageId
  * @property {string} TopicArn
- * @property {string} [Subject]
+ * @property {string | null} [Subject] null when the publisher gave none
  * @property {string} Message
  * @property {string} Timestamp
  * @property {Record<string, { Type: string, Value: string }>} MessageAttributes

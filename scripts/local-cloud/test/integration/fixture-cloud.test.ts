@@ -243,6 +243,52 @@ describe('SNS delivery', () => {
   });
 });
 
+describe('Lambda Invoke, InvocationType Event (src/gateway.js, then src/lambda-invoker.js)', () => {
+  const notify = () => `local-cloud-fixture-${cloud.stage}-notify`;
+  /** What SNS would hand the notify function: its handler reads the message's run, id and failTimes. */
+  const notification = (message: { run: string; id: string; failTimes?: number }) => ({
+    Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: `arn:aws:sns:${cloud.region}:000000000000:invoked-directly`, Message: JSON.stringify(message), MessageAttributes: {} } }],
+  });
+
+  it('answers 202 with no payload, then runs the function once', async () => {
+    const runId = randomUUID();
+    const { StatusCode, Payload, FunctionError } = await lambda.send(new InvokeCommand({ FunctionName: notify(), InvocationType: 'Event', Payload: JSON.stringify(notification({ run: runId, id: 'async-ok' })) }));
+    expect(StatusCode).toBe(202);
+    expect(FunctionError).toBeUndefined();
+    expect(Buffer.from(Payload ?? []).length).toBe(0);
+    await eventually(async () => expect((await deliveriesOf(runId)).get('async-ok')?.deliveries).toBe(1), { timeout: 20_000 });
+    // Once: a success is not retried (the first retry would come 1 s after a failure; watched for 2.5 s).
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await deliveriesOf(runId)).get('async-ok')?.deliveries).toBe(1);
+  });
+
+  it('retries a failing function twice, then sends Lambda`s invocation record to its on-failure destination', async () => {
+    const runId = randomUUID();
+    const { StatusCode } = await lambda.send(
+      new InvokeCommand({ FunctionName: `arn:aws:lambda:${cloud.region}:000000000000:function:${notify()}`, InvocationType: 'Event', Payload: JSON.stringify(notification({ run: runId, id: 'async-poison', failTimes: 1_000 })) }),
+    );
+    expect(StatusCode).toBe(202);
+    const record = await failureRecord((r) => r.requestPayload?.Records?.[0]?.Sns?.Message?.includes(runId));
+    expect(record).toMatchObject({
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining(`function:${notify()}`) },
+      responseContext: { functionError: 'Unhandled' },
+      requestPayload: notification({ run: runId, id: 'async-poison', failTimes: 1_000 }),
+    });
+    expect((await deliveriesOf(runId)).get('async-poison')?.deliveries).toBe(3);
+  });
+
+  it('refuses a payload that is not JSON (400 InvalidRequestContentException) and an unknown function (404)', async () => {
+    await expect(lambda.send(new InvokeCommand({ FunctionName: notify(), InvocationType: 'Event', Payload: Buffer.from('{"run": not json') }))).rejects.toMatchObject({
+      name: 'InvalidRequestContentException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(lambda.send(new InvokeCommand({ FunctionName: `${notify()}-missing`, InvocationType: 'Event', Payload: JSON.stringify({}) }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+});
+
 describe('CloudWatch Logs', () => {
   const fixtureFunction = (key: string) => `local-cloud-fixture-${cloud.stage}-${key}`;
 

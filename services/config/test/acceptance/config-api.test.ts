@@ -2,13 +2,15 @@
 // local cloud's gateway (TEST_MODE=http), on the running test cloud.
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { captureLogs, localClientConfig, localCloudLog, testMode, localCloud, useLocalCloudEnvironment, weCall, type CapturedLogs, type HttpEndpoint } from '@yubl/test-harness';
+import { keyHashes } from '../../../../scripts/api-key-hashes';
 
 const cloud = useLocalCloudEnvironment({ CONFIG_TABLE: `config-entries-${localCloud().stage}` });
 const readKey = cloud.apiKeys['config-read']!;
 const adminKey = cloud.apiKeys['config-admin']!;
-process.env.ADMIN_API_KEY_SHA256 = createHash('sha256').update(adminKey).digest('hex');
+// The one derivation of a key's SHA-256 (build.sh's and the local cloud's).
+process.env.ADMIN_API_KEY_SHA256 = keyHashes({ API_KEY_CONFIG_ADMIN: adminKey }).API_KEY_CONFIG_ADMIN_SHA256;
 const table = process.env.CONFIG_TABLE!;
 const kms = new KMSClient(localClientConfig('kms', cloud));
 const dynamodb = new DynamoDBClient(localClientConfig('dynamodb', cloud));

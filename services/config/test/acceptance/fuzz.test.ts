@@ -1,15 +1,16 @@
 // Random requests, each judged by docs/api.md: what the contract refuses gets its 4xx (a 2xx is a
 // failure), what it allows the documented answers, nothing a 5xx. Writes go to a service name of
 // this run's own, never to a real entry.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import seeds from '../../local-seeds.json';
 import { apiKey, fuzzEndpoint, jsonBody, localCloud, testMode, useLocalCloudEnvironment, type FuzzRule, type HttpEndpoint } from '@yubl/test-harness';
+import { keyHashes } from '../../../../scripts/api-key-hashes';
 
 const cloud = localCloud();
 const readKey = cloud.apiKeys['config-read']!;
 const adminKey = cloud.apiKeys['config-admin']!;
-useLocalCloudEnvironment({ CONFIG_TABLE: `config-entries-${cloud.stage}`, ADMIN_API_KEY_SHA256: createHash('sha256').update(adminKey).digest('hex') });
+useLocalCloudEnvironment({ CONFIG_TABLE: `config-entries-${cloud.stage}`, ADMIN_API_KEY_SHA256: keyHashes({ API_KEY_CONFIG_ADMIN: adminKey }).API_KEY_CONFIG_ADMIN_SHA256! });
 const seededServices = new Set((seeds.entries as { service: string }[]).map((entry) => entry.service));
 const handlerOf = (file: string) => async () => (await import(`../../src/handlers/${file}`)).handler;
 const endpoint = (method: string, resource: string, file: string): HttpEndpoint => ({ method, resource, handler: handlerOf(file) });

@@ -104,35 +104,6 @@ const validate = (body: unknown) => weCall(postValidation, { path: '/partner/val
     await eventually(async () => expect((await validate(cases.expired)).body).toEqual({ valid: false, reason: 'expired' }), WITHIN_A_REFRESH);
   }, 120_000);
 
-  it('with enrolment off: skipped, and the partner never hears of the user; on again, users are enrolled again', async () => {
-    try {
-      await setConfig('enrolment', 'off');
-      // The invoker sees the switch within a refresh: until then a join is still requested.
-      const join = await eventually(async () => {
-        const probe = await aJoin();
-        await weDeliver(invoker, [probe.record]);
-        await eventually(async () => expect((await accountOf(probe)).status).toBe(200), FLOW);
-        expect((await accountOf(probe)).body.status).toBe('skipped');
-        return probe;
-      }, { timeout: WITHIN_A_REFRESH.timeout + 10_000, interval: 0 });
-      expect((await accountOf(join)).body).toEqual({ userId: join.user.id, status: 'skipped', partnerAccountId: null, updatedAt: expect.any(String) });
-      const redelivered = await weDeliver(invoker, [join.record]); // and a redelivery changes nothing
-      if (mode === 'handler') expect(redelivered).toEqual({ batchItemFailures: [] });
-      await eventually(() => expect(linesAbout(join.user.id).filter((l) => l.outcome === 'already-done')).toHaveLength(1), FLOW);
-      expect((await partner.requests()).filter((r) => r.externalId === join.user.id)).toEqual([]);
-      expect((await partner.validations()).filter((v) => v.externalId === join.user.id)).toEqual([]);
-      expect((await accountOf(join)).body.status).toBe('skipped');
-    } finally {
-      await setConfig('enrolment', 'on');
-    }
-    await eventually(async () => {
-      const probe = await aJoin();
-      await weDeliver(invoker, [probe.record]);
-      await eventually(async () => expect((await accountOf(probe)).status).toBe(200), FLOW);
-      expect((await accountOf(probe)).body.status).not.toBe('skipped');
-    }, { timeout: WITHIN_A_REFRESH.timeout + 10_000, interval: 0 });
-  }, 150_000);
-
   it('the partner down for a while, then slow past our timeout: every account is created once it answers, none twice', async () => {
     const joins = await Promise.all([aJoin(), aJoin(), aJoin()]);
     const ids = joins.map((join) => join.user.id);
@@ -215,4 +186,35 @@ const validate = (body: unknown) => weCall(postValidation, { path: '/partner/val
     expect(await weCall(getAccount, { path: `/partner/accounts/${a.user.id}` })).toMatchObject({ status: 401 });
     expect(await validate({ externalId: 'x' })).toMatchObject({ status: 400, body: { error: { code: 'ValidationError' } } });
   });
+
+  // Last: a switch is promised within one refresh, so for a few seconds after enrolment is back on a
+  // worker may still see it off, and a join a test after this one delivers then would be skipped.
+  it('with enrolment off: skipped, and the partner never hears of the user; on again, users are enrolled again', async () => {
+    try {
+      await setConfig('enrolment', 'off');
+      // The invoker sees the switch within a refresh: until then a join is still requested.
+      const join = await eventually(async () => {
+        const probe = await aJoin();
+        await weDeliver(invoker, [probe.record]);
+        await eventually(async () => expect((await accountOf(probe)).status).toBe(200), FLOW);
+        expect((await accountOf(probe)).body.status).toBe('skipped');
+        return probe;
+      }, { timeout: WITHIN_A_REFRESH.timeout + 10_000, interval: 0 });
+      expect((await accountOf(join)).body).toEqual({ userId: join.user.id, status: 'skipped', partnerAccountId: null, updatedAt: expect.any(String) });
+      const redelivered = await weDeliver(invoker, [join.record]); // and a redelivery changes nothing
+      if (mode === 'handler') expect(redelivered).toEqual({ batchItemFailures: [] });
+      await eventually(() => expect(linesAbout(join.user.id).filter((l) => l.outcome === 'already-done')).toHaveLength(1), FLOW);
+      expect((await partner.requests()).filter((r) => r.externalId === join.user.id)).toEqual([]);
+      expect((await partner.validations()).filter((v) => v.externalId === join.user.id)).toEqual([]);
+      expect((await accountOf(join)).body.status).toBe('skipped');
+    } finally {
+      await setConfig('enrolment', 'on');
+    }
+    await eventually(async () => {
+      const probe = await aJoin();
+      await weDeliver(invoker, [probe.record]);
+      await eventually(async () => expect((await accountOf(probe)).status).toBe(200), FLOW);
+      expect((await accountOf(probe)).body.status).not.toBe('skipped');
+    }, { timeout: WITHIN_A_REFRESH.timeout + 10_000, interval: 0 });
+  }, 150_000);
 });

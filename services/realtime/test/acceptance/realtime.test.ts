@@ -8,13 +8,15 @@ import { PublishCommand as PublishToTopic, SNSClient } from '@aws-sdk/client-sns
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SNSEvent } from 'aws-lambda';
 import { signToken } from '@yubl/auth';
-import { eventually, lambdaContext, localClientConfig, localJwtSecret, snsEvent, testMode, useLocalCloudEnvironment } from '@yubl/test-harness';
+import { eventually, lambdaContext, localClientConfig, localCloudProcess, localJwtSecret, snsEvent, testMode, useLocalCloudEnvironment, whilePaused } from '@yubl/test-harness';
 import { aUser, bearer, follows, posts, type TestUser } from '@yubl/test-support';
 import { connectApp, feedTopic, openApp, subackCodes, type ConnectedApp } from '../support/app';
 
 const cloud = useLocalCloudEnvironment({ STAGE: 'local' });
 const stage = cloud.stage;
 const httpOnly = testMode() === 'http' ? it : it.skip;
+// An invocation's outcome (resolved or PushFailedError) shows only when the test runs the handler.
+const handlerOnly = testMode() === 'handler' ? it : it.skip;
 const PUSH_DEADLINE_MS = 30_000; // the whole path from POST /yubls on a shared, loaded machine (the bench measures it)
 
 const apps: ConnectedApp[] = [];
@@ -152,6 +154,24 @@ describe('feed-distribution messages, delivered again or failing', () => {
     for (const { message } of appB.received) expect(message).toEqual({ type: 'feed-item', yubl, __context__: expect.objectContaining({ 'x-correlation-id': correlationId }) });
     expect(new Set(appB.received.map(({ message }) => JSON.stringify(message.yubl))).size).toBe(1); // one item, twice
     await nothingElseArrives(appB, b, [yubl.id, yubl.id]);
+  });
+
+  handlerOnly('a data plane that stalls past an API call`s request timeout, within a fan-out`s, answers each publish once: no retry, no failure', async () => {
+    const b = await aUser();
+    const appB = await open(b);
+    const yubl = aYubl('someone');
+    // Longer than three attempts at an API call's 1.2 s and the waits between (3.75 s), shorter
+    // than one at PUBLISH_TIMEOUT_MS: the stall a loaded machine gives a fan-out of 1,000 publishes.
+    const STALL_MS = 4_000;
+    let pushing!: Promise<void>;
+    await whilePaused(localCloudProcess('run-emulator.js iot'), async () => {
+      pushing = deliver({ yubl, followerIds: [b.id] }, `stall-${randomUUID()}`);
+      pushing.catch(() => undefined); // awaited below, after the stall
+      await new Promise((resolve) => setTimeout(resolve, STALL_MS));
+    });
+    await expect(pushing).resolves.toBeUndefined();
+    await eventually(() => expect(idsOf(appB)).toEqual([yubl.id]), { timeout: PUSH_DEADLINE_MS, interval: 50 });
+    await nothingElseArrives(appB, b, [yubl.id]);
   });
 
   it('a recipient whose publish keeps failing fails the message after every other recipient had it; SNS retries it, then its on-failure queue holds it', async () => {

@@ -1,4 +1,6 @@
-import { DEFAULT_PUSH, pushToFeeds, PushFailedError, type FeedItem } from '../../src/push';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PUSH, PUBLISH_TIMEOUT_MS, pushToFeeds, PushFailedError, worstRecipientMs, type FeedItem } from '../../src/push';
 
 const yubl = { id: 'y1', authorId: 'a', text: 'hello', postedAt: '2026-12-01T10:00:00.000Z' };
 const fast = { ...DEFAULT_PUSH, retryDelayMs: 1 };
@@ -62,5 +64,14 @@ describe('pushToFeeds', () => {
     const publish = jest.fn();
     await expect(pushToFeeds({ yubl, followerIds: [] }, publish, fast)).resolves.toEqual({ published: 0 });
     expect(publish).not.toHaveBeenCalled();
+  });
+});
+
+describe('the budget of a push', () => {
+  it('gives up on one recipient (every attempt timing out, and the waits) inside push-to-feeds` timeout', () => {
+    const timeout = /\n {2}push-to-feeds:\n(?: {4}.*\n)*? {4}timeout: (\d+)\n/.exec(readFileSync(join(__dirname, '../../serverless.yml'), 'utf8'))?.[1];
+    expect(timeout).toBeDefined();
+    expect(worstRecipientMs(DEFAULT_PUSH)).toBe(3 * PUBLISH_TIMEOUT_MS + 50 + 100); // attempts × timeout, then 50 ms and 100 ms between;
+    expect(worstRecipientMs(DEFAULT_PUSH)).toBeLessThan(Number(timeout) * 1000);
   });
 });
