@@ -3,7 +3,8 @@
 // slow part (seconds a project): each package is kept under .local/packaged/<stage>/<project> and
 // reused while nothing that shapes its template changed (its serverless.yml, services/common.yml,
 // the plugins under scripts/serverless-*). A dependency bump is not in the key: CI packages on a
-// fresh clone, with no cache.
+// fresh clone, with no cache. esbuild's bundles come from the bundle cache
+// (scripts/local-cloud/src/bundle-cache.js), byte for byte what esbuild writes.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +14,9 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 const serverlessBin = path.join(root, 'node_modules/serverless/bin/serverless.js');
+// The three stages of a project bundle the same sources with the same options: esbuild runs for
+// the first, the others (and the local cloud's start after the unit level) reuse its output.
+const bundleCache = path.join(root, 'scripts/local-cloud/src/bundle-cache-register.js');
 
 /**
  * dev stands for test and demo, which no serverless.yml sets apart (the packaged-template test
@@ -62,7 +66,7 @@ async function packageProject(stage: string, project: string, dir: string, out: 
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key) return;
   fs.rmSync(out, { recursive: true, force: true });
   try {
-    await run(process.execPath, [serverlessBin, 'package', '--stage', stage, '--package', out], {
+    await run(process.execPath, ['--require', bundleCache, serverlessBin, 'package', '--stage', stage, '--package', out], {
       cwd: dir,
       // Bundles built apart from .esbuild/.build, which a running local cloud serves (services/common.yml).
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', YUBL_ESBUILD_WORK_FOLDER: '.esbuild/packaged-templates' },

@@ -18,6 +18,8 @@
 //    LOCAL_CLOUD_FUNCTION_ENV: {"functionKey": {"NAME": "value"}}.
 // 6. The context's invokedFunctionArn is the function's ARN, as Lambda's is (serverless-offline
 //    passes `offline_invokedFunctionArn_for_<name>`), in the local cloud's account.
+// 7. serverless-esbuild's bundles come from the bundle cache while their sources are unchanged
+//    (bundle-cache.js): a start with nothing changed runs no esbuild.
 
 const crypto = require('node:crypto');
 const module_ = require('node:module');
@@ -99,6 +101,7 @@ class LabelledWorker extends Worker {
 }
 
 if (workerThreads.isMainThread) {
+  require('./bundle-cache').install({ log: (line) => process.stdout.write(`${line}\n`) });
   module_.register(require('node:url').pathToFileURL(require('node:path').join(__dirname, 'offline-loader.mjs')));
   const Service = require(require.resolve('serverless/lib/classes/service.js', { paths: [process.cwd(), __dirname] }));
   const allEvents = Service.prototype.getAllEventsInFunction;
