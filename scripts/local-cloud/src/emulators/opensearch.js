@@ -820,7 +820,9 @@ function createOpenSearch({ log = () => {}, now = Date.now } = {}) {
       if (segments.length === 3 && ['PUT', 'POST'].includes(String(method))) return answerWrite(store.write(query.get('op_type') === 'create' ? 'create' : 'index', first, third, json()));
       if (segments.length === 3 && method === 'DELETE') return answerWrite(store.write('delete', first, third));
       if (segments.length === 3 && (method === 'GET' || method === 'HEAD')) {
-        const index = /** @type {Index} */ (store.resolve(first)[0]);
+        // One index, as OpenSearch reads a document: a pattern matching none is no such index.
+        const index = store.resolve(first)[0];
+        if (!index) throw indexNotFound(first);
         const doc = index.docs.get(String(third));
         if (!doc) return [404, { _index: index.name, _id: third, found: false }];
         return [200, { _index: index.name, _id: doc.id, _version: doc.version, _seq_no: doc.seqNo, _primary_term: 1, found: true, _source: doc.source }];

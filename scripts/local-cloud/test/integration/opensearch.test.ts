@@ -175,6 +175,10 @@ describe('_search and _count', () => {
     expect(text.meta.body.error.reason).toMatch(/Text fields are not optimised/);
     expect((await failure(client.search({ index: `${logs}-nope` }))).meta.statusCode).toBe(404);
     expect((await failure(client.search({ index: `${logs}-*`, body: { query: { fuzzy: { message: 'x' } } } }))).meta.body.error.type).toBe('parsing_exception');
+    // A document read through a pattern that matches no index: no such index, not a failure of its own.
+    const unmatched = await failure(client.get({ index: `${logs}-none*`, id: '1' }));
+    expect(unmatched.meta.statusCode).toBe(404);
+    expect(unmatched.meta.body.error.type).toBe('index_not_found_exception');
   });
 });
 
