@@ -17,7 +17,7 @@ const GENERATORS = {
 };
 
 /**
- * @typedef {{ url: string, adminKey: string | undefined, body: string, label: string }} Seed
+ * @typedef {{ url: string, adminKey: string, body: string, label: string }} Seed
  * @typedef {{ name: string, dir: string }} Project
  */
 
@@ -29,11 +29,24 @@ const GENERATORS = {
 async function putSeed({ url, adminKey, body, label }, log) {
   const response = await fetch(url, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json', 'x-api-key': String(adminKey), 'x-correlation-id': `local-cloud-seed-${crypto.randomUUID()}` },
+    headers: { 'content-type': 'application/json', 'x-api-key': adminKey, 'x-correlation-id': `local-cloud-seed-${crypto.randomUUID()}` },
     body,
   });
   if (!response.ok) throw new Error(`seeding ${label} failed: ${response.status} ${await response.text()}`);
   log(`seeded ${label}`);
+}
+
+/**
+ * The key the config service's admin API takes, named by a project's local-seeds.json; refused
+ * here, by name, rather than sent as `x-api-key: undefined` for a 403 that says nothing.
+ * @param {Project} project
+ * @param {{ apiKeyVariable: string }} api
+ * @param {Record<string, string>} apiKeys
+ */
+function adminKeyOf(project, api, apiKeys) {
+  const adminKey = apiKeys[api.apiKeyVariable];
+  if (!adminKey) throw new Error(`${project.name}: local-seeds.json names ${api.apiKeyVariable}, which no serverless.yml declares`);
+  return adminKey;
 }
 
 /**
@@ -55,8 +68,7 @@ async function writeSeeds({ projects, stage, baseUrl, kms, apiKeys, log, known =
     const file = path.join(project.dir, 'local-seeds.json');
     if (!fs.existsSync(file)) continue;
     const { api, entries } = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const adminKey = apiKeys[api.apiKeyVariable];
-    if (!adminKey) throw new Error(`${project.name}: local-seeds.json names ${api.apiKeyVariable}, which no serverless.yml declares`);
+    const adminKey = adminKeyOf(project, api, apiKeys);
     for (const entry of entries) {
       const generate = entry.known !== undefined ? () => known[entry.known] : GENERATORS[entry.generate];
       if (!generate) throw new Error(`${project.name}: unknown generator '${entry.generate}' in local-seeds.json`);
@@ -105,7 +117,7 @@ async function putConfigValue({ projects, baseUrl, apiKeys, service, key, value,
     if (!fs.existsSync(file)) continue;
     const { api } = JSON.parse(fs.readFileSync(file, 'utf8'));
     const url = `${baseUrl}${api.path.replace('{service}', service).replace('{key}', key)}`;
-    return putSeed({ url, adminKey: apiKeys[api.apiKeyVariable], body: JSON.stringify({ value, encrypted: false }), label: `${service}/${key} = ${value}` }, log);
+    return putSeed({ url, adminKey: adminKeyOf(project, api, apiKeys), body: JSON.stringify({ value, encrypted: false }), label: `${service}/${key} = ${value}` }, log);
   }
   throw new Error('no project of this cloud serves config values (local-seeds.json)');
 }
