@@ -60,16 +60,60 @@ function inputsHash(projectDir: string): string {
   return hash.digest('hex');
 }
 
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Runs `work` holding `<out>.lock` (a file naming this process): two Jest workers asking for the
+ * same package would otherwise delete each other's output mid-package. A lock whose process has
+ * ended is taken over; one being written (empty, no pid yet) is waited on.
+ */
+async function holdingLock(out: string, work: () => Promise<void>): Promise<void> {
+  const lock = `${out}.lock`;
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number.parseInt(fs.readFileSync(lock, 'utf8'), 10);
+      if (Number.isInteger(holder) && !isRunning(holder)) fs.rmSync(lock, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    await work();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
 async function packageProject(stage: string, project: string, dir: string, out: string): Promise<void> {
   const key = inputsHash(dir);
   const marker = path.join(out, '.inputs-sha256');
-  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key) return;
+  const isCurrent = () => fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key;
+  if (isCurrent()) return;
+  await holdingLock(out, async () => {
+    if (!isCurrent()) await packageAfresh(stage, project, dir, out, key);
+  });
+}
+
+async function packageAfresh(stage: string, project: string, dir: string, out: string, key: string): Promise<void> {
+  const marker = path.join(out, '.inputs-sha256');
   fs.rmSync(out, { recursive: true, force: true });
   try {
     await run(process.execPath, ['--require', bundleCache, serverlessBin, 'package', '--stage', stage, '--package', out], {
       cwd: dir,
       // Bundles built apart from .esbuild/.build, which a running local cloud serves (services/common.yml).
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', YUBL_ESBUILD_WORK_FOLDER: '.esbuild/packaged-templates' },
+      // No release artifact: what the sources package to, not a stored build (scripts/serverless-release).
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', YUBL_ESBUILD_WORK_FOLDER: '.esbuild/packaged-templates', YUBL_RELEASE_ARTIFACT: '' },
       maxBuffer: 32 * 1024 * 1024,
     });
   } catch (error) {

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { isWarmup } from '@yubl/lambda';
-import { packaged, projects } from '../packaged';
+import { packagedTemplates, projectDirs, type Packaged } from '../../../test/packaged-templates';
 
 // What the packaged CloudFormation of every project holds for a release: canary deployments of the
 // API functions in staging and prod, warm-ups of their alias, on-demand capacity, and names that
-// fit AWS's limits for the longest feature stage. Packaged as ./build.sh package does (test/packaged.ts).
+// fit AWS's limits for the longest feature stage. Packaged as ./build.sh package does, by the one
+// packager the template tests share (scripts/test/packaged-templates.ts).
 type Resources = Record<string, any>;
 const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 // The API functions: those an API Gateway method integrates (their logical ids appear in its Uri).
@@ -14,17 +15,25 @@ const apiFunctions = (resources: Resources) =>
     .map(([id]) => id)
     .filter((id) => ofType(resources, 'AWS::ApiGateway::Method').some(([, m]) => JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(`"${id}`)));
 
-const prodTemplates = new Map(projects.map((project) => [project, packaged(project, 'prod').template.Resources]));
-const prodOf = (project: string): Resources => prodTemplates.get(project)!;
-const alarmNames = new Set([...prodTemplates.values()].flatMap((resources) => ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName)));
-const apiProjects = projects.filter((project) => apiFunctions(prodOf(project)).length > 0);
+const projects = projectDirs().map(({ project }) => project);
+/** The projects that serve the API; the first test checks the templates agree. */
+const API_PROJECTS = ['config', 'feed', 'partner', 'relationships', 'search', 'users', 'yubls'];
+
+let all: Packaged[] = [];
+beforeAll(async () => {
+  all = await packagedTemplates();
+}, 1_800_000);
+const packaged = (project: string, stage: string): Packaged => all.find((p) => p.project === project && p.stage === stage)!;
+const prodOf = (project: string): Resources => packaged(project, 'prod').template.Resources;
+const prodTemplates = () => projects.map(prodOf);
+const alarmNames = () => new Set(prodTemplates().flatMap((resources) => ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName)));
 
 describe('packaged for prod', () => {
   it('has API functions in the projects that serve the API', () => {
-    expect(apiProjects.map((p) => path.basename(p)).sort()).toEqual(['config', 'feed', 'partner', 'relationships', 'search', 'users', 'yubls']);
+    expect(projects.filter((project) => apiFunctions(prodOf(project)).length > 0).sort()).toEqual(API_PROJECTS);
   });
 
-  it.each(apiProjects)('%s: every API function is called through its `live` alias, shifted by CodeDeploy 10 %% for 5 minutes, behind the pre-traffic hook, rolled back on its alarms', (project) => {
+  it.each(API_PROJECTS)('%s: every API function is called through its `live` alias, shifted by CodeDeploy 10 %% for 5 minutes, behind the pre-traffic hook, rolled back on its alarms', (project) => {
     const resources = prodOf(project);
     for (const fn of apiFunctions(resources)) {
       const alias = resources[`${fn}Aliaslive`];
@@ -42,7 +51,7 @@ describe('packaged for prod', () => {
       expect(group.Properties.AutoRollbackConfiguration).toEqual({ Enabled: true, Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']) });
       // The API's 5xx alarm (by name: it may be another project's) and the new version's errors.
       const [api5xx, newVersion] = group.Properties.AlarmConfiguration.Alarms.map((a: { Name: unknown }) => a.Name);
-      expect(alarmNames).toContain(api5xx);
+      expect(alarmNames()).toContain(api5xx);
       expect(api5xx).toMatch(/-prod-api-5xx$/);
       const errors = resources[newVersion.Ref];
       expect(errors.Properties).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
@@ -56,7 +65,7 @@ describe('packaged for prod', () => {
     expect(resources.ReleaseCodeDeployRole.Properties.ManagedPolicyArns).toEqual(['arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited']);
   });
 
-  it.each(apiProjects)("%s: a warmer invokes each API function's alias every 5 minutes with the payload the wrapper short-circuits", (project) => {
+  it.each(API_PROJECTS)("%s: a warmer invokes each API function's alias every 5 minutes with the payload the wrapper short-circuits", (project) => {
     const { dir, template } = packaged(project, 'prod');
     const resources = template.Resources;
     const warmer = resources.WarmUpPluginDefaultLambdaFunction;
@@ -78,19 +87,19 @@ describe('packaged for prod', () => {
   });
 
   it('scales with no one: streams on demand, tables pay per request, every stream consumer watched for iterator age', () => {
-    const streams = [...prodTemplates.values()].flatMap((resources) => ofType(resources, 'AWS::Kinesis::Stream'));
+    const streams = prodTemplates().flatMap((resources) => ofType(resources, 'AWS::Kinesis::Stream'));
     expect(streams.map(([id]) => id).sort()).toEqual(['UsersStream', 'YublsStream']);
     for (const [, stream] of streams) {
       expect(stream.Properties.StreamModeDetails).toEqual({ StreamMode: 'ON_DEMAND' });
       expect(stream.Properties.ShardCount).toBeUndefined();
     }
-    const tables = [...prodTemplates.values()].flatMap((resources) => ofType(resources, 'AWS::DynamoDB::Table'));
+    const tables = prodTemplates().flatMap((resources) => ofType(resources, 'AWS::DynamoDB::Table'));
     expect(tables.length).toBeGreaterThanOrEqual(9);
     for (const [, table] of tables) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.ProvisionedThroughput).toBeUndefined();
     }
-    for (const resources of [...prodTemplates.values()]) {
+    for (const resources of prodTemplates()) {
       for (const [, mapping] of ofType(resources, 'AWS::Lambda::EventSourceMapping')) {
         const fn = mapping.Properties.FunctionName['Fn::GetAtt'][0];
         expect(resources[`${fn.replace(/LambdaFunction$/, '')}IteratorAgeAlarm`]?.Properties.MetricName).toBe('IteratorAge');
@@ -101,7 +110,7 @@ describe('packaged for prod', () => {
 
 describe('packaged for staging and dev', () => {
   it('staging shifts all at once, still behind the hook and the alarms', () => {
-    const resources = packaged('services/search', 'staging').template.Resources;
+    const resources = packaged('search', 'staging').template.Resources;
     const [, group] = ofType(resources, 'AWS::CodeDeploy::DeploymentGroup')[0]!;
     expect(group.Properties.DeploymentConfigName['Fn::Sub'][1].ConfigName).toBe('AllAtOnce');
     expect(group.Properties.AlarmConfiguration.Alarms).toHaveLength(2);
@@ -109,7 +118,7 @@ describe('packaged for staging and dev', () => {
   });
 
   it('dev deploys the functions themselves: no alias, no CodeDeploy, no warmer', () => {
-    const resources = packaged('services/search', 'dev').template.Resources;
+    const resources = packaged('search', 'dev').template.Resources;
     expect(ofType(resources, 'AWS::Lambda::Alias')).toEqual([]);
     expect(ofType(resources, 'AWS::CodeDeploy::DeploymentGroup')).toEqual([]);
     expect(resources.WarmUpPluginDefaultLambdaFunction).toBeUndefined();
