@@ -67,7 +67,7 @@ describe('packaged for prod', () => {
 
   it.each(API_PROJECTS)("%s: a warmer invokes each API function's alias every 5 minutes with the payload the wrapper short-circuits", (project) => {
     const { dir, template } = packaged(project, 'prod');
-    const resources = template.Resources;
+    const resources: Resources = template.Resources;
     const warmer = resources.WarmUpPluginDefaultLambdaFunction;
     expect(warmer.Properties.Role).toEqual({ 'Fn::GetAtt': ['ReleaseWarmerRole', 'Arn'] });
     const [, rule] = ofType(resources, 'AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].Arn['Fn::GetAtt'][0] === 'WarmUpPluginDefaultLambdaFunction')!;
@@ -110,7 +110,7 @@ describe('packaged for prod', () => {
 
 describe('packaged for staging and dev', () => {
   it('staging shifts all at once, still behind the hook and the alarms', () => {
-    const resources = packaged('search', 'staging').template.Resources;
+    const resources: Resources = packaged('search', 'staging').template.Resources;
     const [, group] = ofType(resources, 'AWS::CodeDeploy::DeploymentGroup')[0]!;
     expect(group.Properties.DeploymentConfigName['Fn::Sub'][1].ConfigName).toBe('AllAtOnce');
     expect(group.Properties.AlarmConfiguration.Alarms).toHaveLength(2);
@@ -118,7 +118,7 @@ describe('packaged for staging and dev', () => {
   });
 
   it('dev deploys the functions themselves: no alias, no CodeDeploy, no warmer', () => {
-    const resources = packaged('search', 'dev').template.Resources;
+    const resources: Resources = packaged('search', 'dev').template.Resources;
     expect(ofType(resources, 'AWS::Lambda::Alias')).toEqual([]);
     expect(ofType(resources, 'AWS::CodeDeploy::DeploymentGroup')).toEqual([]);
     expect(resources.WarmUpPluginDefaultLambdaFunction).toBeUndefined();
