@@ -10,9 +10,9 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Ge
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { randomUUID } from 'node:crypto';
-import { signToken } from '@yubl/auth';
+import { putAll } from '@yubl/dynamodb';
 import { envelope, timeOrderedId } from '@yubl/events';
-import { eventually, kinesisBatch, lambdaContext, localClientConfig, localCloud, localCloudLog, localJwtSecret, useLocalCloudEnvironment } from '@yubl/test-harness';
+import { eventually, kinesisBatch, lambdaContext, localClientConfig, localCloud, localCloudLog, useLocalCloudEnvironment } from '@yubl/test-harness';
 import { aUser } from '@yubl/test-support';
 import type { Distribution, Yubl } from '../../src/feed';
 
@@ -84,21 +84,14 @@ async function distributionsPublished(yublId: string): Promise<Distribution[]> {
 }
 
 /**
- * `count` followers of `author`: ids with tokens of their own, following through the gateway one
- * at a time (one warm follow function: ten cold ones at once can time out loading their config).
+ * `count` followers of `author`, written straight into the relationships table as a follow stores
+ * them: distribute-yubl reads only its followers pages. (Following through the API takes a minute
+ * of 1,000 transactions, tested by the relationships' own files, and is not what this test is about.)
  */
 async function followersOf(author: { id: string }, count: number): Promise<string[]> {
-  const secret = await localJwtSecret(cloud);
   const ids = Array.from({ length: count }, () => randomUUID());
-  let next = 0;
-  const follow = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      const response = await fetch(`${cloud.baseUrl}/users/${id}/following/${author.id}`, { method: 'PUT', headers: { authorization: `Bearer ${await signToken(id, secret)}` } });
-      expect(response.status).toBe(204);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, follow)); // 16 followers at a time
+  const since = new Date().toISOString();
+  await putAll(dynamodb, `relationships-${stage}`, ids.map((id) => ({ userId: author.id, sk: `follower#${id}`, since })));
   return ids;
 }
 
