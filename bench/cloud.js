@@ -54,6 +54,38 @@ function logTail(file) {
   };
 }
 
+/**
+ * CPU time (ms, user and system, all threads) used so far by every process of the cloud: the
+ * supervisor (gateway, event-source pollers), each emulator by name (`iot` is the broker and the
+ * data plane), each serverless-offline by its service (its functions' workers are its threads), and
+ * the bench's own process; to say where a fan-out's time goes on
+ * the two cores they all share.
+ */
+function cloudCpuMs(bench) {
+  const { pid: supervisor, children } = JSON.parse(fs.readFileSync(path.join(bench.stateDir, 'local-cloud.json'), 'utf8'));
+  const ticksPerMs = 100 / 1000; // USER_HZ on Linux
+  const own = process.cpuUsage();
+  const cpu = { bench: (own.user + own.system) / 1000 };
+  for (const pid of [supervisor, ...children]) {
+    try {
+      const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const emulator = commandLine.findIndex((arg) => arg.endsWith('run-emulator.js'));
+      let name;
+      if (pid === supervisor) name = 'supervisor';
+      else if (emulator >= 0) name = commandLine[emulator + 1];
+      else if (commandLine.includes('offline')) name = `service:${path.basename(fs.readlinkSync(`/proc/${pid}/cwd`))}`;
+      else name = `other:${pid}`;
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpu[name] = (cpu[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / ticksPerMs; // utime, stime
+    } catch {
+      // a process that ended since the list was written
+    }
+  }
+  return cpu;
+}
+/** What each process of `after` used since `before` (ms). */
+const cpuSince = (before, after) => Object.fromEntries(Object.keys(after).map((name) => [name, Math.round(after[name] - (before[name] ?? 0))]));
+
 function writeResult(name, result) {
   const file = path.join(__dirname, 'results', `${name}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -120,5 +152,5 @@ async function tokenSigner(cloud) {
   return (userId) => new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt().setExpirationTime('1h').sign(key);
 }
 
-module.exports = { startBenchCloud, writeResult, aUser, batchWriteAll, documentClient, followedBy, tokenSigner };
+module.exports = { startBenchCloud, cloudCpuMs, cpuSince, writeResult, aUser, batchWriteAll, documentClient, followedBy, tokenSigner };
 

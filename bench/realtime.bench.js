@@ -13,11 +13,9 @@
 // The machine is shared: figures are as measured, on whatever else it was doing.
 
 const { randomUUID } = require('node:crypto');
-const fs = require('node:fs');
 const os = require('node:os');
-const path = require('node:path');
 const mqtt = require('mqtt');
-const { aUser, followedBy, startBenchCloud, tokenSigner, writeResult } = require('./cloud');
+const { aUser, cloudCpuMs, cpuSince, followedBy, startBenchCloud, tokenSigner, writeResult } = require('./cloud');
 
 const APPS = Number(process.env.BENCH_APPS ?? 1000);
 // Each connect runs the authorizer; more at once would start as many cold workers on this machine.
@@ -29,36 +27,6 @@ const POSTS_CONNECTED = Number(process.env.BENCH_POSTS ?? 3);
 
 /** The broker's process: its resident set and connected clients (the IoT stand-in's /_local/stats). */
 const brokerStats = async (cloud) => (await fetch(`${cloud.endpoints.iotdata}/_local/stats`)).json();
-/**
- * CPU time (ms, user and system, all threads) used so far by every process of the cloud: the
- * supervisor (gateway, event-source pollers), each emulator by name (`iot` is the broker and the
- * data plane), each serverless-offline by its service (its functions' workers are its threads), and
- * this bench's own process (the 1,000 apps' MQTT clients); to say where a fan-out's time goes on
- * the two cores they all share.
- */
-function cloudCpuMs(bench) {
-  const { pid: supervisor, children } = JSON.parse(fs.readFileSync(path.join(bench.stateDir, 'local-cloud.json'), 'utf8'));
-  const ticksPerMs = 100 / 1000; // USER_HZ on Linux
-  const own = process.cpuUsage();
-  const cpu = { bench: (own.user + own.system) / 1000 };
-  for (const pid of [supervisor, ...children]) {
-    try {
-      const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const emulator = commandLine.findIndex((arg) => arg.endsWith('run-emulator.js'));
-      let name;
-      if (pid === supervisor) name = 'supervisor';
-      else if (emulator >= 0) name = commandLine[emulator + 1];
-      else if (commandLine.includes('offline')) name = `service:${path.basename(fs.readlinkSync(`/proc/${pid}/cwd`))}`;
-      else name = `other:${pid}`;
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      cpu[name] = (cpu[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / ticksPerMs; // utime, stime
-    } catch {
-      // a process that ended since the list was written
-    }
-  }
-  return cpu;
-}
-const cpuSince = (before, after) => Object.fromEntries(Object.keys(after).map((name) => [name, Math.round(after[name] - (before[name] ?? 0))]));
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const since = (started) => Number(process.hrtime.bigint() - started) / 1e6;
 

@@ -1,1 +1,1 @@
-export { putAll, type PutAllOptions } from './batch-write';
+export { putAll, putAllMarshalled, type PutAllOptions } from './batch-write';

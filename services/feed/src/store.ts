@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { putAll } from '@yubl/dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { putAllMarshalled } from '@yubl/dynamodb';
 import type { FeedStore, PublishedPages, Yubl } from './feed';
 import { sdkClientOptions } from '@yubl/aws';
 
@@ -9,11 +10,22 @@ import { sdkClientOptions } from '@yubl/aws';
 const PUBLISHED_PAGE_LIFETIME_SECONDS = 7 * 24 * 3600;
 
 // One item per (user, yubl); yubl ids sort by time, so a feed read backwards is newest first, and
-// writing the same yubl twice writes the same item.
-export function dynamoDbFeedStore(table: string, client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions()))): FeedStore {
+// writing the same yubl twice writes the same item. A fan-out writes one yubl to up to 1,000 feeds
+// a call: the yubl is marshalled once and shared by every item, and the items go through the
+// low-level client with its middleware stack cached (`writer`), which the document client refuses
+// (issue 13: a third less of add-to-feed's CPU per item). Reads go through the document client.
+export function dynamoDbFeedStore(
+  table: string,
+  client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions())),
+  writer?: Pick<DynamoDBClient, 'send'>,
+): FeedStore {
+  let itemWriter = writer; // made on the first write: the read handlers never need one
   return {
     async add(yubl, userIds) {
-      await putAll(client, table, [...new Set(userIds)].map((userId) => ({ userId, yublId: yubl.id, yubl })));
+      itemWriter ??= new DynamoDBClient({ ...sdkClientOptions(), cacheMiddleware: true });
+      const yublAttribute = { M: marshall(yubl) };
+      const yublId = { S: yubl.id };
+      await putAllMarshalled(itemWriter, table, [...new Set(userIds)].map((userId) => ({ userId: { S: userId }, yublId, yubl: yublAttribute })));
     },
     async page(userId, limit, start) {
       const { Items = [] } = await client.send(
