@@ -69,16 +69,16 @@ function interop(exports) {
  * @param {string} filename the barrel's index.js
  */
 function installLazyBarrel(filename) {
-  if (Module._cache[filename]) return false;
+  if (require.cache[filename]) return false;
   const barrel = parseBarrel(fs.readFileSync(filename, 'utf8'));
   if (!barrel) return false;
-  const module = new Module(filename, undefined);
-  module.filename = filename;
-  module.paths = Module._nodeModulePaths(path.dirname(filename));
+  const barrelModule = new Module(filename, undefined);
+  barrelModule.filename = filename;
+  barrelModule.paths = /** @type {{ _nodeModulePaths: (dir: string) => string[] }} */ (/** @type {unknown} */ (Module))._nodeModulePaths(path.dirname(filename));
   /** @type {Map<string, unknown>} */
   const loaded = new Map();
   const namespace = (/** @type {string} */ local) => {
-    if (!loaded.has(local)) loaded.set(local, interop(module.require(/** @type {string} */ (barrel.namespaces.get(local)))));
+    if (!loaded.has(local)) loaded.set(local, interop(barrelModule.require(/** @type {string} */ (barrel.namespaces.get(local)))));
     return loaded.get(local);
   };
   /** @type {Record<string, unknown>} */
@@ -92,9 +92,9 @@ function installLazyBarrel(filename) {
       get: key ? () => /** @type {any} */ (namespace(local))[key] : () => namespace(local),
     });
   }
-  module.exports = exports;
-  module.loaded = true;
-  Module._cache[filename] = module;
+  barrelModule.exports = exports;
+  barrelModule.loaded = true;
+  require.cache[filename] = barrelModule; // the cache every require() of the process reads
   return true;
 }
 

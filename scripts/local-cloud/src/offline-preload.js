@@ -114,12 +114,13 @@ if (workerThreads.isMainThread) {
     const ConfigSchemaHandler = require(require.resolve('serverless/lib/classes/config-schema-handler/index.js', frameworkPaths));
     ConfigSchemaHandler.prototype.validateConfig = async function validatedByPrint() {};
   }
+  let esbuildPlugin;
   try {
-    const esbuildPlugin = require('node:path').dirname(require.resolve('serverless-esbuild/package.json', frameworkPaths));
-    require('./lazy-barrels').installLazyBarrels(['effect', '@effect/platform', '@effect/platform-node'], esbuildPlugin);
+    esbuildPlugin = require('node:path').dirname(require.resolve('serverless-esbuild/package.json', frameworkPaths));
   } catch {
-    // a service without serverless-esbuild
+    // a project without serverless-esbuild
   }
+  if (esbuildPlugin) require('./lazy-barrels').installLazyBarrels(['effect', '@effect/platform', '@effect/platform-node'], esbuildPlugin);
   const allEvents = Service.prototype.getAllEventsInFunction;
   /** @this {unknown} @param {string} functionKey */
   Service.prototype.getAllEventsInFunction = function withoutSchedules(functionKey) {
