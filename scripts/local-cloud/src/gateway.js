@@ -88,8 +88,11 @@ const upstreamFailure = (request, response, status) => sendJson(response, status
 /** API Gateway's integration timeout (29 s); LOCAL_CLOUD_GATEWAY_TIMEOUT_MS sets another. */
 const integrationTimeoutMs = () => Number(process.env.LOCAL_CLOUD_GATEWAY_TIMEOUT_MS) || 29_000;
 
-// Connections to the services are kept open between requests, as API Gateway keeps its own.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// Connections to the services are kept open between requests, as API Gateway keeps its own. A
+// service's server (Node's, under hapi) closes a connection idle for 5 s; a request sent on it in
+// that instant fails with ECONNRESET and would be answered 502. So an idle connection is closed here
+// first, after 4 s (the agent's `timeout` destroys a free socket that times out).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
 
 /**
  * @param {import('node:http').IncomingMessage} request
