@@ -23,8 +23,8 @@
 // 8. Less start-up CPU, the framework's work otherwise unchanged: the configuration's schema
 //    validation is skipped when LOCAL_CLOUD_CONFIG_VALIDATED=1 (the local cloud sets it: the
 //    `serverless print` it ran before, or whose answer its cache holds, validated the same
-//    configuration with the same plugins), and serverless-esbuild's `effect` barrels load each
-//    module when first used (lazy-barrels.js).
+//    configuration with the same plugins), and serverless-esbuild's `effect` and ramda barrels load
+//    each module when first used (lazy-barrels.js).
 
 const crypto = require('node:crypto');
 const module_ = require('node:module');
@@ -120,7 +120,7 @@ if (workerThreads.isMainThread) {
   } catch {
     // a project without serverless-esbuild
   }
-  if (esbuildPlugin) require('./lazy-barrels').installLazyBarrels(['effect', '@effect/platform', '@effect/platform-node'], esbuildPlugin);
+  if (esbuildPlugin) require('./lazy-barrels').installLazyBarrels(['effect', '@effect/platform', '@effect/platform-node', 'ramda'], esbuildPlugin);
   const allEvents = Service.prototype.getAllEventsInFunction;
   /** @this {unknown} @param {string} functionKey */
   Service.prototype.getAllEventsInFunction = function withoutSchedules(functionKey) {

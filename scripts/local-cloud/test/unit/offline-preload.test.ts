@@ -22,13 +22,13 @@ const effectFiles = () => Object.keys(require.cache).filter((f) => f.includes(pa
   const effectFilesAtUse = effectFiles();
   // Each barrel as it loads without the preload: the same names, in the same order, the same objects.
   const sameAsEager = {};
-  for (const name of ['effect', '@effect/platform', '@effect/platform-node']) {
+  for (const name of ['effect', '@effect/platform', '@effect/platform-node', 'ramda']) {
     const filename = require.resolve(name, fromEsbuild);
     const lazy = require(filename);
     delete require.cache[filename];
     const eager = require(filename);
     const names = Object.keys(eager);
-    sameAsEager[name] = names.length > 0 && names.join() === Object.keys(lazy).join() && names.every((key) => eager[key] === lazy[key]) && lazy.__esModule === true;
+    sameAsEager[name] = names.length > 0 && names.join() === Object.keys(lazy).join() && names.every((key) => eager[key] === lazy[key]) && lazy.__esModule === eager.__esModule;
   }
   const ConfigSchemaHandler = require(require.resolve('serverless/lib/classes/config-schema-handler/index.js', from));
   const handler = new ConfigSchemaHandler({ service: { configValidationMode: 'error', provider: { name: 'aws' } }, configurationInput: {} });
@@ -64,7 +64,7 @@ describe('the offline preload', () => {
     expect(run({}).validation).toBe('INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION');
   });
 
-  it("loads serverless-esbuild's effect barrels module by module, the same modules as without it", () => {
+  it("loads serverless-esbuild's effect and ramda barrels module by module, the same modules as without it", () => {
     const eager = run({}, false);
     const lazy = run({});
     expect(eager.effectFilesAtRequire).toBeGreaterThan(300);
@@ -72,7 +72,7 @@ describe('the offline preload', () => {
     expect(lazy.two).toBe(2);
     expect(lazy.effectFilesAtUse).toBeGreaterThan(1);
     expect(lazy.effectFilesAtUse).toBeLessThan(eager.effectFilesAtRequire / 2);
-    expect(lazy.sameAsEager).toEqual({ effect: true, '@effect/platform': true, '@effect/platform-node': true });
+    expect(lazy.sameAsEager).toEqual({ effect: true, '@effect/platform': true, '@effect/platform-node': true, ramda: true });
   });
 });
 
@@ -104,6 +104,14 @@ describe('a barrel made lazy', () => {
     expect(parsed?.declared).toEqual(['A', 'B']);
     expect([...(parsed?.namespaces ?? [])]).toEqual([['_A', './A.js'], ['_B', './B.js']]);
     expect(parsed?.exported).toEqual([{ name: 'pipe', local: '_A', key: 'pipe' }, { name: 'A', local: '_A' }, { name: 'B', local: '_B' }]);
+  });
+
+  it("reads ramda's plain barrel: each name the module itself", () => {
+    const plain = 'module.exports = {};\nmodule.exports.F =\n/*#__PURE__*/\nrequire("./F.js");\nmodule.exports.add =\n/*#__PURE__*/\nrequire("./add.js");';
+    const parsed = parseBarrel(plain);
+    expect(parsed?.interop).toBe(false);
+    expect(parsed?.exported).toEqual([{ name: 'F', local: 'F' }, { name: 'add', local: 'add' }]);
+    expect(parseBarrel(`${plain}\nmodule.exports.add = 1;`)).toBeUndefined();
   });
 
   it('is left to load as it would when it does anything more', () => {
