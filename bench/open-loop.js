@@ -22,7 +22,10 @@ const round = (ms) => (ms === null ? null : Number(ms.toFixed(2)));
  * loop must never queue behind its own pool); resolves with the status, rejects on a network error.
  */
 function httpGet(url, headers = {}, { timeoutMs = 10_000 } = {}) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  // An idle connection is closed after 4 s, before the server's own 5 s (Node's keepAliveTimeout):
+  // a request sent on a connection the server is closing fails with ECONNRESET, a race of the
+  // generator's and not an error of the server's.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4_000 });
   return () =>
     new Promise((resolve, reject) => {
       const request = http.get(url, { headers, agent, timeout: timeoutMs }, (response) => {

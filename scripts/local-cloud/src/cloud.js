@@ -467,7 +467,8 @@ async function startCloud({
     // 5. One serverless-offline per service, restarted when it exits (a function's invocations in
     // flight fail; asynchronous ones and Kinesis batches are retried as Lambda retries them).
     await Promise.all(services.map(async ({ project, ports: servicePorts, functionEnv, routes, gatewayResponses }) => {
-      const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv), LOCAL_CLOUD_ACCOUNT_ID: ACCOUNT_ID };
+      // The configuration was validated by its `serverless print` (offline-preload.js skips doing it again).
+      const env = { ...awsEnv, ...serviceEnv, ...apiKeys, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv), LOCAL_CLOUD_ACCOUNT_ID: ACCOUNT_ID, LOCAL_CLOUD_CONFIG_VALIDATED: '1' };
       // Every line a function writes lands in its log group, a stream per worker, as on Lambda.
       /** @type {(functionKey: string, stream: string, line: string) => void} */
       const functionLine = (functionKey, stream, line) => {

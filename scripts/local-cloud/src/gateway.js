@@ -88,8 +88,11 @@ const upstreamFailure = (request, response, status) => sendJson(response, status
 /** API Gateway's integration timeout (29 s); LOCAL_CLOUD_GATEWAY_TIMEOUT_MS sets another. */
 const integrationTimeoutMs = () => Number(process.env.LOCAL_CLOUD_GATEWAY_TIMEOUT_MS) || 29_000;
 
-// Connections to the services are kept open between requests, as API Gateway keeps its own.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// Connections to the services are kept open between requests, as API Gateway keeps its own. A
+// service's server (Node's, under hapi) closes a connection idle for 5 s; a request sent on it in
+// that instant fails with ECONNRESET and would be answered 502. So an idle connection is closed here
+// first, after 4 s (the agent's `timeout` destroys a free socket that times out).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
 
 /**
  * @param {import('node:http').IncomingMessage} request
@@ -179,7 +182,9 @@ function proxyUpgrade(request, socket, head, port, log) {
  */
 function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
   /** @type {Route[]} */
-  let routes = [];
+  let routes = []; // in the order declared
+  /** @type {Route[]} */
+  let bySpecificity = []; // the same, most specific first (a stable sort: among equals, the first declared)
   /** @type {Map<string, number>} */
   const upgrades = new Map(); // path -> port
   /** @type {Map<string, number>} */
@@ -191,14 +196,24 @@ function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
   // The GatewayResponses of the API a path is on: the service's own, or, for a service on another's
   // REST API (relationships on users'), those of the service owning the path's first segment; a
   // path no API has (on AWS: the custom domain's) gets the first service's.
+  // Looked up for every request, so kept per service and first segment until routes change.
+  /** @type {Map<string, DeclaredResponses>} */
+  const responsesCache = new Map();
   /** @type {(service: string | undefined, pathname: string) => DeclaredResponses} */
   const responsesFor = (service, pathname) => {
     const own = declaredByService.get(service);
     if (own?.size) return own;
     const base = pathname.split('/')[1];
+    const key = `${service}\u0000${base}`;
+    const cached = responsesCache.get(key);
+    if (cached) return cached;
     const owner = routes.find((r) => r.path.split('/')[1] === base && declaredByService.get(r.service)?.size);
-    return declaredByService.get(owner?.service) ?? [...declaredByService.values()].find((declared) => declared.size) ?? new Map();
+    const responses = declaredByService.get(owner?.service) ?? [...declaredByService.values()].find((declared) => declared.size) ?? new Map();
+    if (responsesCache.size < 1_000) responsesCache.set(key, responses);
+    return responses;
   };
+  /** The most specific route declared for the method and path, if any. @param {string | undefined} method @param {string} pathname */
+  const routeFor = (method, pathname) => bySpecificity.find((r) => (r.method === method || r.method === 'ANY' || r.method === '*') && r.regex.test(pathname));
 
   const server = http.createServer((request, response) => {
     const url = new URL(String(request.url), 'http://gateway');
@@ -211,11 +226,11 @@ function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
     }
     // The local cloud's own switches (no API Gateway has them): served services.
     if (url.pathname.startsWith('/_local/') && admin) return admin(request, response, url);
-    const candidates = routes.filter((route) => route.regex.test(url.pathname));
-    const route = candidates.filter((r) => r.method === request.method || r.method === 'ANY' || r.method === '*').sort((a, b) => b.score - a.score)[0];
+    const route = routeFor(request.method, url.pathname);
     if (route) return proxy(request, response, servedPorts.get(route.service) ?? route.port, log, { refusals: responsesFor(route.service, url.pathname), timeoutMs });
     // No method here, or no path: API Gateway answers MISSING_AUTHENTICATION_TOKEN for both.
-    return sendRefusal(response, renderRefusal(responsesFor(candidates[0]?.service, url.pathname), 'MISSING_AUTHENTICATION_TOKEN', { requestHeaders: request.headers }));
+    const samePath = routes.find((r) => r.regex.test(url.pathname));
+    return sendRefusal(response, renderRefusal(responsesFor(samePath?.service, url.pathname), 'MISSING_AUTHENTICATION_TOKEN', { requestHeaders: request.headers }));
   });
 
   server.on('upgrade', (request, socket, head) => {
@@ -235,7 +250,9 @@ function createGateway({ health, log, timeoutMs = integrationTimeoutMs() }) {
     /** @param {string} service @param {number} port @param {{ method: string, path: string }[]} declared @param {DeclaredResponses} [gatewayResponses] */
     addRoutes(service, port, declared, gatewayResponses = new Map()) {
       routes = routes.concat(declared.map((r) => ({ ...r, ...routeMatcher(r.path), service, port })));
+      bySpecificity = [...routes].sort((a, b) => b.score - a.score);
       declaredByService.set(service, gatewayResponses);
+      responsesCache.clear();
     },
     /** Sends a service's routes to its served instance on `port` (undefined: back to serverless-offline). */
     /** @param {string} service @param {number | undefined} port */

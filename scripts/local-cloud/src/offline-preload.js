@@ -20,6 +20,11 @@
 //    passes `offline_invokedFunctionArn_for_<name>`), in the local cloud's account.
 // 7. serverless-esbuild's bundles come from the bundle cache while their sources are unchanged
 //    (bundle-cache.js): a start with nothing changed runs no esbuild.
+// 8. Less start-up CPU, the framework's work otherwise unchanged: the configuration's schema
+//    validation is skipped when LOCAL_CLOUD_CONFIG_VALIDATED=1 (the local cloud sets it: the
+//    `serverless print` it ran before, or whose answer its cache holds, validated the same
+//    configuration with the same plugins), and serverless-esbuild's `effect` and ramda barrels load
+//    each module when first used (lazy-barrels.js).
 
 const crypto = require('node:crypto');
 const module_ = require('node:module');
@@ -103,7 +108,19 @@ class LabelledWorker extends Worker {
 if (workerThreads.isMainThread) {
   require('./bundle-cache').install({ log: (line) => process.stdout.write(`${line}\n`) });
   module_.register(require('node:url').pathToFileURL(require('node:path').join(__dirname, 'offline-loader.mjs')));
-  const Service = require(require.resolve('serverless/lib/classes/service.js', { paths: [process.cwd(), __dirname] }));
+  const frameworkPaths = { paths: [process.cwd(), __dirname] };
+  const Service = require(require.resolve('serverless/lib/classes/service.js', frameworkPaths));
+  if (process.env.LOCAL_CLOUD_CONFIG_VALIDATED === '1') {
+    const ConfigSchemaHandler = require(require.resolve('serverless/lib/classes/config-schema-handler/index.js', frameworkPaths));
+    ConfigSchemaHandler.prototype.validateConfig = async function validatedByPrint() {};
+  }
+  let esbuildPlugin;
+  try {
+    esbuildPlugin = require('node:path').dirname(require.resolve('serverless-esbuild/package.json', frameworkPaths));
+  } catch {
+    // a project without serverless-esbuild
+  }
+  if (esbuildPlugin) require('./lazy-barrels').installLazyBarrels(['effect', '@effect/platform', '@effect/platform-node', 'ramda'], esbuildPlugin);
   const allEvents = Service.prototype.getAllEventsInFunction;
   /** @this {unknown} @param {string} functionKey */
   Service.prototype.getAllEventsInFunction = function withoutSchedules(functionKey) {

@@ -26,14 +26,28 @@ function eventId(timestamp) {
   return `${String(timestamp).padStart(16, '0')}${eventSequence.toString().padStart(40, '0')}`;
 }
 
+/** @type {Map<string, string[]>} pattern -> its terms: a subscription's pattern is read for every line a function writes */
+const termsByPattern = new Map();
+const PATTERNS_KEPT = 1_000;
+
+/** @param {unknown} pattern @returns {string[]} */
+function patternTerms(pattern) {
+  const text = String(pattern ?? '');
+  let terms = termsByPattern.get(text);
+  if (!terms) {
+    terms = [...text.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => /** @type {string} */ (m[1] ?? m[2]));
+    if (termsByPattern.size < PATTERNS_KEPT) termsByPattern.set(text, terms);
+  }
+  return terms;
+}
+
 /**
  * True when `message` matches a plain-term filter pattern ("" or every term present).
  * @param {unknown} pattern
  * @param {string} message
  */
 function matchesPattern(pattern, message) {
-  const terms = [...String(pattern ?? '').matchAll(/"([^"]*)"|(\S+)/g)].map((m) => /** @type {string} */ (m[1] ?? m[2]));
-  return terms.every((term) => message.includes(term));
+  return patternTerms(pattern).every((term) => message.includes(term));
 }
 
 /**
@@ -74,8 +88,9 @@ function page(items, limit, nextToken, max) {
  * @param {(group: LogGroup) => void} [options.onGroupCreated]
  * @param {(group: LogGroup, stream: LogStream, filter: SubscriptionFilter, events: LogEvent[]) => void} [options.onEvents]
  * @param {(group: LogGroup, filter: SubscriptionFilter) => void} [options.onFilterPut]
+ * @param {number} [options.maxEventsPerGroup] how many events a group keeps (its newest)
  */
-function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, onEvents = () => {}, onFilterPut = () => {} }) {
+function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, onEvents = () => {}, onFilterPut = () => {}, maxEventsPerGroup = MAX_EVENTS_PER_GROUP }) {
   /** @type {Map<string, LogGroup>} */
   const groups = new Map(); // name -> { name, arn, creationTime, retentionInDays, streams: Map, events: [], filters: [] }
 
@@ -98,6 +113,9 @@ function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, on
     if (announce) onGroupCreated(group);
     return group;
   }
+
+  /** The events a group keeps: its newest maxEventsPerGroup (putEvents trims the rest in bulk). @param {LogGroup} group */
+  const keptEvents = (group) => (group.events.length > maxEventsPerGroup ? group.events.slice(-maxEventsPerGroup) : group.events);
 
   /** @param {LogGroup} group @param {string} streamName */
   function createStream(group, streamName) {
@@ -123,7 +141,9 @@ function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, on
       stream.lastEventTimestamp = event.timestamp;
       group.events.push(event);
     }
-    if (group.events.length > MAX_EVENTS_PER_GROUP) group.events.splice(0, group.events.length - MAX_EVENTS_PER_GROUP);
+    // Trimmed in bulk (moving 100,000 events for every line would cost more than the line): the
+    // array holds up to twice the limit, and readers see only its newest maxEventsPerGroup.
+    if (group.events.length >= 2 * maxEventsPerGroup) group.events.splice(0, group.events.length - maxEventsPerGroup);
     for (const filter of group.filters) {
       const matching = stored.filter((event) => matchesPattern(filter.filterPattern, event.message));
       if (matching.length > 0) onEvents(group, stream, filter, matching);
@@ -224,7 +244,7 @@ function createCloudWatchLogs({ region, accountId, onGroupCreated = () => {}, on
     FilterLogEvents({ logGroupName, logStreamNames, logStreamNamePrefix, startTime, endTime, filterPattern, limit, nextToken }) {
       const group = groupNamed(logGroupName);
       const streams = logStreamNames ? new Set(logStreamNames) : undefined;
-      const matching = group.events.filter(
+      const matching = keptEvents(group).filter(
         (e) =>
           (!streams || streams.has(e.logStreamName)) &&
           (!logStreamNamePrefix || e.logStreamName.startsWith(logStreamNamePrefix)) &&
