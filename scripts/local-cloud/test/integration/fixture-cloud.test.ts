@@ -433,17 +433,23 @@ describe('surviving its parts', () => {
     kill(first);
     const runId = randomUUID();
     await eventually(async () => expect((await cloudHealth(cloud.baseUrl)).parts['service:fixture']).toBe('restarting'), { timeout: 5_000, interval: 50 });
-    // Killed again while it starts, so that it is down longer than the retries' 1 s + 2 s however
-    // fast one start is (a cached start can take under 3 s): a spent attempt would then show.
-    let second = first;
-    await eventually(() => {
-      second = localCloudServiceProcess('fixture', started.stateDir);
-      expect(second).not.toBe(first);
-    }, { timeout: 10_000, interval: 20 });
-    kill(second);
     await sns.send(new PublishCommand({ TopicArn: `arn:aws:sns:${cloud.region}:000000000000:local-cloud-fixture-notifications-${cloud.stage}`, Message: JSON.stringify({ run: runId, id: 'while-down' }) }));
+    const publishedAt = Date.now();
+    // Each new start killed too, until it has been down longer after the publish than the
+    // retries' 1 s + 2 s, however fast one start is (a cached start takes under 3 s): a spent
+    // attempt would then show.
+    let current = first;
+    while (Date.now() - publishedAt < 3_500) {
+      await eventually(() => {
+        const next = localCloudServiceProcess('fixture', started.stateDir);
+        expect(next).not.toBe(current);
+        current = next;
+      }, { timeout: 10_000, interval: 20 });
+      kill(current);
+    }
     const health = await recovered(cloud.baseUrl, 'service:fixture', before);
-    expect(health.processes['service:fixture']!.lastRestart!.recoveredInMs).toBeGreaterThan(3_000); // longer than the retries' 1 s + 2 s
+    const { at, recoveredInMs } = health.processes['service:fixture']!.lastRestart!;
+    expect(Date.parse(at) + recoveredInMs - publishedAt).toBeGreaterThan(3_000); // down longer than the retries' 1 s + 2 s after the publish
     await eventually(async () => expect((await deliveriesOf(runId)).get('while-down')?.deliveries).toBe(1), { timeout: 20_000 });
     expect((await fetch(`${cloud.baseUrl}/fixture/hello`)).status).toBe(200);
   });
