@@ -3,7 +3,7 @@
 // handler. One real HTTP server here plays the config service and the served instance, and records
 // what reached it.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { apiGatewayV1, kinesisBatch, lambdaContext, snsEvent } from '@yubl/test-harness';
+import { apiGatewayV1, eventually, kinesisBatch, lambdaContext, snsEvent } from '@yubl/test-harness';
 import { httpHandler, kinesisHandler, ok, snsHandler } from '../../src';
 import { resetForwardingTarget } from '../../src/forwarding/target';
 
@@ -18,6 +18,8 @@ interface Seen {
 let server: Server;
 let base: string;
 let forwardTo: string | undefined; // what the config service answers for feed/forward-to
+let configFails = false; // the config service answers 500
+let configHeld: Promise<void> | undefined; // the config service's next answer waits for this
 let served: (seen: Seen) => { status: number; headers?: Record<string, string | string[]>; body: string | Buffer; delayMs?: number };
 const seen: Seen[] = [];
 const configReads: string[] = [];
@@ -29,8 +31,15 @@ beforeAll(async () => {
     request.on('end', () => {
       if (request.url!.startsWith('/config/')) {
         configReads.push(`${request.url} ${request.headers['x-api-key']}`);
-        if (forwardTo === undefined) return response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NotFound","message":"no"}}');
-        return response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ service: 'feed', key: 'forward-to', value: forwardTo, version: 1 }));
+        const value = forwardTo; // as it was when asked
+        const answer = () => {
+          if (configFails) return response.writeHead(500).end();
+          if (value === undefined) return response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NotFound","message":"no"}}');
+          return response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ service: 'feed', key: 'forward-to', value, version: 1 }));
+        };
+        const held = configHeld;
+        configHeld = undefined;
+        return void (held ? held.then(answer) : answer());
       }
       const request_ = { method: request.method!, url: request.url!, headers: request.headers, rawHeaders: request.rawHeaders, body: Buffer.concat(chunks) };
       seen.push(request_);
@@ -51,6 +60,8 @@ const saved = { ...process.env };
 beforeEach(() => {
   seen.length = 0;
   configReads.length = 0;
+  configFails = false;
+  configHeld = undefined;
   resetForwardingTarget();
   Object.assign(process.env, { FORWARDING_CONFIG_KEY: 'feed/forward-to', CONFIG_API_URL: base, CONFIG_API_KEY: 'read-key', FORWARDING_REFRESH_SECONDS: '0' });
 });
@@ -90,6 +101,21 @@ describe('forwarding unset', () => {
   });
 });
 
+/** Date.now moved on by `shift` ms on top of real time, so that deadlines (eventually's) still pass. */
+function shiftedClock(): { shift: (ms: number) => void; restore: () => void } {
+  const realNow = Date.now.bind(Date);
+  let offset = 0;
+  const spy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+  return { shift: (ms) => void (offset += ms), restore: () => spy.mockRestore() };
+}
+
+/** The call's answer, or a failure if it waits on the held config service (it would wait until released). */
+function notWaitingLong<T>(call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the call waited for the config service')), 5_000)));
+  return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+}
+
 describe('switching', () => {
   it('asks nothing while idle: no timer reads the target between calls', async () => {
     process.env.FORWARDING_REFRESH_SECONDS = '0.05';
@@ -114,15 +140,65 @@ describe('switching', () => {
       const handler = makeHttp();
       expect(JSON.parse((await handler(apiGatewayV1({ path: '/a' }), lambdaContext())).body!)).toEqual({ ranHere: true });
       forwardTo = base; // switched on
-      now += 59_000;
+      now += 44_000;
       expect(JSON.parse((await handler(apiGatewayV1({ path: '/b' }), lambdaContext())).body!)).toEqual({ ranHere: true });
-      expect(configReads).toHaveLength(1); // within the interval: the last read stands, and idle time asked nothing
-      now += 2_000;
+      expect(configReads).toHaveLength(1); // well within the interval: the last read stands, and idle time asked nothing
+      now += 17_000;
       expect(JSON.parse((await handler(apiGatewayV1({ path: '/c' }), lambdaContext())).body!)).toEqual({ servedThere: true });
       expect(configReads).toHaveLength(2);
       expect(handled).toEqual(['/a', '/b']);
     } finally {
       clock.mockRestore();
+    }
+  });
+
+  it('reads beside a call that finds the last read in the interval`s last quarter: that call runs on it, the next acts on the switch', async () => {
+    process.env.FORWARDING_REFRESH_SECONDS = '60';
+    forwardTo = 'off';
+    handled.length = 0;
+    served = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"servedThere":true}' });
+    const clock = shiftedClock();
+    let release = () => {};
+    try {
+      const handler = makeHttp();
+      await handler(apiGatewayV1({ path: '/a' }), lambdaContext());
+      forwardTo = base;
+      configHeld = new Promise((resolve) => (release = resolve));
+      clock.shift(46_000);
+      // The config service has not answered, and the call is not waiting for it.
+      expect(JSON.parse((await notWaitingLong(handler(apiGatewayV1({ path: '/b' }), lambdaContext()))).body!)).toEqual({ ranHere: true });
+      await eventually(() => expect(configReads).toHaveLength(2));
+      expect(JSON.parse((await notWaitingLong(handler(apiGatewayV1({ path: '/c' }), lambdaContext()))).body!)).toEqual({ ranHere: true });
+      expect(configReads).toHaveLength(2); // one early read per value, however many calls find it aging
+      release();
+      await eventually(async () => expect(JSON.parse((await handler(apiGatewayV1({ path: '/d' }), lambdaContext())).body!)).toEqual({ servedThere: true }));
+      expect(configReads).toHaveLength(2);
+      expect(handled.slice(0, 3)).toEqual(['/a', '/b', '/c']);
+    } finally {
+      release();
+      clock.restore();
+    }
+  });
+
+  it('counts a read beside a call only if it answered: past the interval the next call waits for a read of its own', async () => {
+    process.env.FORWARDING_REFRESH_SECONDS = '60';
+    forwardTo = 'off';
+    served = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"servedThere":true}' });
+    const clock = shiftedClock();
+    try {
+      const handler = makeHttp();
+      await handler(apiGatewayV1({ path: '/a' }), lambdaContext());
+      configFails = true;
+      clock.shift(50_000);
+      await handler(apiGatewayV1({ path: '/b' }), lambdaContext());
+      await eventually(() => expect(configReads).toHaveLength(2));
+      configFails = false;
+      forwardTo = base;
+      clock.shift(11_000);
+      expect(JSON.parse((await handler(apiGatewayV1({ path: '/c' }), lambdaContext())).body!)).toEqual({ servedThere: true });
+      expect(configReads).toHaveLength(3);
+    } finally {
+      clock.restore();
     }
   });
 });
