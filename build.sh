@@ -204,15 +204,45 @@ SERVED_FORWARD=(${SERVED_FORWARD:-feed})
 # kill and pause, never the test cloud's, so they run beside the handler-mode files (about two
 # minutes of CI saved); their output is printed when they end.
 FAULTS_TEST=scripts/local-cloud/test/acceptance/faults.test.ts
+# Integration and acceptance files mostly wait on the cloud (one Jest worker kept 41 % of two cores
+# busy), so they run TEST_WORKERS at a time. Not the acceptance files that pause one of the test
+# cloud's own processes (whilePaused): every file beside them would see Kinesis or DynamoDB stop,
+# so they run one at a time, after the others of their mode.
+TEST_WORKERS="${TEST_WORKERS:-4}"
+pausing_files() {
+  grep -rl --include='*.test.ts' 'whilePaused(' "$ROOT/services" "$ROOT/libs" "$ROOT/scripts" 2>/dev/null \
+    | sed "s|^$ROOT/||" | grep '/test/acceptance/' | grep -v "^$FAULTS_TEST\$" \
+    | { if [ -n "$SERVICE" ]; then grep "^services/$SERVICE/" || true; else cat; fi; }
+}
+
+# One mode's acceptance files (and, with `with-integration`, the integration level beside them in
+# the same workers): the others side by side, then the pausing ones alone.
+run_acceptance_mode() {
+  local mode="$1" with="${2:-}" result=0 started=$SECONDS projects=(acceptance) pausing=()
+  if ! has_tests acceptance; then
+    say "no acceptance tests in ${SERVICE:+services/}${SERVICE:-the repo}: nothing to run"
+    return 0
+  fi
+  mapfile -t pausing < <(pausing_files)
+  [ "$with" != with-integration ] || projects=(integration acceptance)
+  TEST_MODE="$mode" run_jest --selectProjects "${projects[@]}" --maxWorkers="$TEST_WORKERS" \
+    --testPathIgnorePatterns "$FAULTS_TEST" ${pausing[@]+"${pausing[@]}"} || result=$?
+  if [ "${#pausing[@]}" -gt 0 ]; then
+    TEST_MODE="$mode" run_jest --selectProjects acceptance --runInBand --testPathPatterns "${pausing[@]}" || result=$?
+  fi
+  say "${projects[*]} (TEST_MODE=$mode): $((SECONDS - started)) s"
+  return "$result"
+}
+
 run_acceptance_both_ways() {
-  local result=0 faults_pid="" faults_log="$ROOT/.local/faults-run.log" started=$SECONDS
+  local with="${1:-}" result=0 faults_pid="" faults_log="$ROOT/.local/faults-run.log" started=$SECONDS
   if [ -z "$SERVICE" ]; then
     say "acceptance: the fault proofs, on a cloud of their own, beside the handler-mode files (output at their end)"
     ( TEST_MODE=http JEST_RUN_NAME=faults run_jest --selectProjects acceptance --testPathPatterns "$FAULTS_TEST" > "$faults_log" 2>&1 ) &
     faults_pid=$!
   fi
-  TEST_MODE=handler run_level acceptance --testPathIgnorePatterns "$FAULTS_TEST" || result=$?
-  TEST_MODE=http run_level acceptance --testPathIgnorePatterns "$FAULTS_TEST" || result=$?
+  run_acceptance_mode handler "$with" || result=$?
+  run_acceptance_mode http || result=$?
   if [ -n "$faults_pid" ]; then
     wait "$faults_pid" || result=1
     cat "$faults_log"
@@ -351,12 +381,12 @@ case "$COMMAND" in
           run_acceptance_both_ways || status=$?
         fi
         ;;
-      integration) start_test_cloud_for integration; run_level integration || status=$? ;;
+      integration) start_test_cloud_for integration; run_level integration --maxWorkers="$TEST_WORKERS" || status=$? ;;
       all)
         run_level unit || status=$?
         start_test_cloud_for integration acceptance
-        run_level integration || status=$?
-        run_acceptance_both_ways || status=$?
+        if has_tests acceptance; then run_acceptance_both_ways with-integration || status=$?
+        else run_level integration --maxWorkers="$TEST_WORKERS" || status=$?; fi
         ;;
       mutation)
         # Not part of `all` (nor of .ci/run): it takes minutes. Incremental: a run redoes only
