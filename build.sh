@@ -19,7 +19,7 @@ NONPROD_PROFILE="${YUBL_NONPROD_PROFILE:-yubl-nonprod}"
 PROD_PROFILE="${YUBL_PROD_PROFILE:-yubl-prod}"
 NODE22_VERSION="22.23.3"
 # The test cloud runs beside a developer's own local cloud: other ports, other state.
-# Tests that start clouds of their own place them above it (see startLocalCloud's portOffset).
+# Tests that start clouds of their own place them above it (TEST_PORT_OFFSETS in libs/test-harness).
 export TEST_CLOUD_PORT_BASE="${TEST_CLOUD_PORT_BASE:-5000}"
 TEST_CLOUD_STATE_DIR="$ROOT/.local/test-cloud"
 
@@ -129,7 +129,18 @@ aws_profile() {
   if [ -n "$PROFILE" ]; then echo "$PROFILE"; elif [ "$STAGE" = prod ]; then echo "$PROD_PROFILE"; else echo "$NONPROD_PROFILE"; fi
 }
 
-sls() { (cd "$1" && shift && node "$ROOT/node_modules/serverless/bin/serverless.js" "$@"); }
+# serverless-esbuild 1.57 stages each zip in a directory under the OS temp dir and never removes it
+# (a non-recursive remove whose ENOTEMPTY it swallows; upstream PR #589): one directory a function a
+# package, thousands on a developer's machine. The framework gets a temp dir of its own per run,
+# removed after.
+sls() {
+  local tmp result=0
+  mkdir -p "$ROOT/.local/tmp"
+  tmp="$(mktemp -d "$ROOT/.local/tmp/sls.XXXXXX")"
+  (cd "$1" && shift && TMPDIR="$tmp" node "$ROOT/node_modules/serverless/bin/serverless.js" "$@") || result=$?
+  rm -rf "$tmp"
+  return "$result"
+}
 
 local_cloud() { node "$ROOT/scripts/local-cloud/bin/local-cloud.js" "$@"; }
 
@@ -200,9 +211,9 @@ summarise_tests() {
 # (`SERVED_FORWARD="feed partner"`), left out here for CI's time: it adds about 30 s.
 SERVED_DIRECT=(${SERVED_DIRECT:-feed partner})
 SERVED_FORWARD=(${SERVED_FORWARD:-feed})
-# The fault proofs (issue 9) run on a cloud of their own (port base +2000) whose processes they
-# kill and pause, never the test cloud's, so they run beside the handler-mode files (about two
-# minutes of CI saved); their output is printed when they end.
+# The fault proofs (issue 9) run on a cloud of their own (its ports: TEST_PORT_OFFSETS in
+# libs/test-harness) whose processes they kill and pause, never the test cloud's, so they run
+# beside the other files; their output is printed when they end.
 FAULTS_TEST=scripts/local-cloud/test/acceptance/faults.test.ts
 # Integration and acceptance files mostly wait on the cloud (one Jest worker kept 41 % of two cores
 # busy), so they run TEST_WORKERS at a time. Not the acceptance files that pause one of the test

@@ -108,17 +108,22 @@ async function packageProject(stage: string, project: string, dir: string, out: 
 async function packageAfresh(stage: string, project: string, dir: string, out: string, key: string): Promise<void> {
   const marker = path.join(out, '.inputs-sha256');
   fs.rmSync(out, { recursive: true, force: true });
+  // serverless-esbuild leaves its zip staging directories in the temp dir (build.sh's sls() says why).
+  fs.mkdirSync(path.join(root, '.local/tmp'), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(root, '.local/tmp/packaged-templates-'));
   try {
     await run(process.execPath, ['--require', bundleCache, serverlessBin, 'package', '--stage', stage, '--package', out], {
       cwd: dir,
       // Bundles built apart from .esbuild/.build, which a running local cloud serves (services/common.yml).
       // No release artifact: what the sources package to, not a stored build (scripts/serverless-release).
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', YUBL_ESBUILD_WORK_FOLDER: '.esbuild/packaged-templates', YUBL_RELEASE_ARTIFACT: '' },
+      env: { ...process.env, TMPDIR: tmp, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', YUBL_ESBUILD_WORK_FOLDER: '.esbuild/packaged-templates', YUBL_RELEASE_ARTIFACT: '' },
       maxBuffer: 32 * 1024 * 1024,
     });
   } catch (error) {
     const output = String((error as { stderr?: string }).stderr || (error as { stdout?: string }).stdout || error);
     throw new Error(`${project}: serverless package --stage ${stage} failed:\n${output.slice(output.indexOf('Error:'))}`, { cause: error });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
   fs.writeFileSync(marker, key);
 }

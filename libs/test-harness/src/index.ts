@@ -1,5 +1,5 @@
 export { eventually, type EventuallyOptions } from './eventually';
-export { localCloud, localClientConfig, localCloudStateDir, startLocalCloud, localCloudCli, useLocalCloudEnvironment, localCloudLog, localJwtSecret, type LocalCloudEndpoints, type LocalAwsService, type StartedCloud } from './local-cloud';
+export { localCloud, localClientConfig, localCloudStateDir, startLocalCloud, testPortBase, TEST_PORT_OFFSETS, localCloudCli, useLocalCloudEnvironment, localCloudLog, localJwtSecret, type LocalCloudEndpoints, type LocalAwsService, type StartedCloud } from './local-cloud';
 export * from './events';
 export { captureLogs, type CapturedLogs } from './logs';
 export { logMatchers } from './matchers';

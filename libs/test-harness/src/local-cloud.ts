@@ -87,13 +87,28 @@ export interface StartedCloud {
 }
 
 /**
- * Starts a local cloud of its own for a test file, with only `projects` (and the shared stack), the
- * way ./build.sh does, through the command line; returns once it is ready. Its ports sit
- * `portOffset` above the test cloud's (TEST_CLOUD_PORT_BASE, 5000 by default), so that two
- * checkouts running their suites side by side, each with its own base, never share a port.
+ * Where each test's own cloud (or process) sits above the test cloud's port base
+ * (TEST_CLOUD_PORT_BASE, 5000 by default): one table, because build.sh runs the integration and
+ * acceptance files side by side and a cloud spans 300 ports from its base. Two checkouts running
+ * their suites at once each take their own base.
  */
-export async function startLocalCloud({ projects, portOffset, name }: { projects: string[]; portOffset: number; name: string }): Promise<StartedCloud> {
-  const portBase = Number(process.env.TEST_CLOUD_PORT_BASE ?? 5000) + portOffset;
+export const TEST_PORT_OFFSETS = {
+  'fixture-cloud': 2000,
+  serve: 2500,
+  'faults-cloud': 3000,
+  'wrapper-fixture-cloud': 4000,
+} as const;
+
+/** The first port of `name`'s block (TEST_PORT_OFFSETS). */
+export const testPortBase = (name: keyof typeof TEST_PORT_OFFSETS): number => Number(process.env.TEST_CLOUD_PORT_BASE ?? 5000) + TEST_PORT_OFFSETS[name];
+
+/**
+ * Starts a local cloud of its own for a test file, with only `projects` (and the shared stack), the
+ * way ./build.sh does, through the command line; returns once it is ready, its ports at
+ * TEST_PORT_OFFSETS[name] above the test cloud's.
+ */
+export async function startLocalCloud({ projects, name }: { projects: string[]; name: Exclude<keyof typeof TEST_PORT_OFFSETS, 'serve'> }): Promise<StartedCloud> {
+  const portBase = testPortBase(name);
   const stateDir = join(repoRoot, '.local', name);
   const args = ['--port-base', String(portBase), '--state-dir', stateDir, ...projects.flatMap((project) => ['--project', resolve(repoRoot, project)])];
   await run(process.execPath, [cli, 'stop', '--state-dir', stateDir]);

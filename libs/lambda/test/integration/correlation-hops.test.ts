@@ -8,7 +8,7 @@ import { eventually, startLocalCloud, weCall, type StartedCloud } from '@yubl/te
 let started: StartedCloud;
 
 beforeAll(async () => {
-  started = await startLocalCloud({ name: 'wrapper-fixture-cloud', portOffset: 4000, projects: ['libs/lambda/test/fixture'] });
+  started = await startLocalCloud({ name: 'wrapper-fixture-cloud', projects: ['libs/lambda/test/fixture'] });
   // The middle hop warmed first: entry's call to it has an HTTP budget (@yubl/aws) that a cold
   // start on a loaded two-core machine can pass, and these tests are about ids, not cold starts.
   await fetch(`${started.cloud.baseUrl}/hops/middle?run=warm-up`);

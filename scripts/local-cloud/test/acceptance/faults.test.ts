@@ -3,7 +3,7 @@
 // feed's process killed in the middle of a 10,000-follower fan-out; Kinesis killed during sign-ups,
 // follows and posts; DynamoDB paused during them; and a mixed run of operations from 16 clients
 // with random faults. Each counts what was stored, published and delivered. A cloud of its own
-// (port base +2000), as killing the test cloud's processes would break the files running beside;
+// (TEST_PORT_OFFSETS), as killing the test cloud's processes would break the files running beside;
 // from outside only (TEST_MODE=http): the faults are the cloud's, there is no handler to call in
 // process. The figures go to the log and to .local/fault-figures.json.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -46,7 +46,7 @@ const figures: Record<string, unknown> = {};
 
 beforeAll(async () => {
   if (testMode() !== 'http') return;
-  started = await startLocalCloud({ name: 'faults-cloud', portOffset: 2000, projects: SERVICES.map((name) => `services/${name}`) });
+  started = await startLocalCloud({ name: 'faults-cloud', projects: SERVICES.map((name) => `services/${name}`) });
   ({ cloud } = started);
   // Every helper (aUser, itemsOf, recordsOnStream…) reads the cloud from here.
   process.env.LOCAL_CLOUD_STATE_DIR = started.stateDir;

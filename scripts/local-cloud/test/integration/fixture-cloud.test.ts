@@ -48,7 +48,7 @@ let eventBridge: EventBridgeClient;
 let failuresQueueUrl: string;
 
 beforeAll(async () => {
-  started = await startLocalCloud({ name: 'fixture-cloud', portOffset: 2000, projects: ['scripts/local-cloud/test/fixture'] });
+  started = await startLocalCloud({ name: 'fixture-cloud', projects: ['scripts/local-cloud/test/fixture'] });
   ({ cloud } = started);
   dynamodb = new DynamoDBClient(localClientConfig('dynamodb', cloud));
   kinesis = new KinesisClient({ ...localClientConfig('kinesis', cloud), requestHandler: new NodeHttpHandler() });

@@ -3,10 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { eventually } from '@yubl/test-harness';
+import { eventually, testPortBase } from '@yubl/test-harness';
 
 const root = join(__dirname, '../../../..');
-const port = Number(process.env.TEST_CLOUD_PORT_BASE ?? 5000) + 2500;
+const port = testPortBase('serve');
 const base = `http://127.0.0.1:${port}`;
 const API_KEY = 'serve-fixture-key-for-tests';
 let served: ChildProcess;
