@@ -4,9 +4,20 @@ import path from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { verifyArtifact, writeArtifact, sha256 } = require('../../artifact');
 
+// Every temp dir the tests make, removed after.
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 // A package directory as the framework leaves it: serverless-state.json naming each function's zip.
 function packageDir(functions: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yubl-package-'));
+  const dir = tempDir('yubl-package-');
   const state = { service: { service: 'svc', functions: Object.fromEntries(Object.keys(functions).map((key) => [key, { package: { artifact: `.serverless/${key}.zip` } }])) } };
   fs.writeFileSync(path.join(dir, 'serverless-state.json'), JSON.stringify(state));
   for (const [key, bytes] of Object.entries(functions)) fs.writeFileSync(path.join(dir, `${key}.zip`), bytes);
@@ -14,7 +25,7 @@ function packageDir(functions: Record<string, string>): string {
 }
 
 const artifactOf = (functions: Record<string, string>, generated = (_key: string) => false) => {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yubl-artifact-')), 'svc');
+  const dir = path.join(tempDir('yubl-artifact-'), 'svc');
   const manifest = writeArtifact({ packageDir: packageDir(functions), dir, commit: 'abc123', dirty: false, project: 'services/svc', stage: 'prod', generated });
   return { dir, manifest };
 };
@@ -42,6 +53,6 @@ describe('an artifact', () => {
   });
 
   it('is refused when there is none', () => {
-    expect(() => verifyArtifact(fs.mkdtempSync(path.join(os.tmpdir(), 'yubl-empty-')))).toThrow(/no artifact at .*package it first/);
+    expect(() => verifyArtifact(tempDir('yubl-empty-'))).toThrow(/no artifact at .*package it first/);
   });
 });

@@ -21,6 +21,7 @@ beforeAll(() => {
   const dir = path.join(root, 'services/search/.serverless');
   built = Object.fromEntries(fs.readdirSync(dir).filter((n) => n.endsWith('.zip')).map((n) => [n, fs.readFileSync(path.join(dir, n))]));
 }, 120_000);
+afterAll(() => fs.rmSync(store, { recursive: true, force: true }));
 
 // What a stage's pinned package deploys: per function, the zip file and the SHA-256 its template carries.
 function deployed(stage: string) {
@@ -71,7 +72,7 @@ describe('./build.sh promote', () => {
       expect(promoted.stderr).toMatch(/not promoting services\/search to prod/);
       expect(promoted.stdout).not.toMatch(/would deploy/);
       // The deploy itself (sls deploy with the artifact pinned) refuses it too, before packaging anything.
-      const framework = spawnSync(process.execPath, [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', fs.mkdtempSync(path.join(os.tmpdir(), 'yubl-pkg-'))], {
+      const framework = spawnSync(process.execPath, [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', path.join(store, 'refused-package')], {
         cwd: path.join(root, 'services/search'), env: { ...env, YUBL_RELEASE_ARTIFACT: artifact, YUBL_ESBUILD_WORK_FOLDER: '.esbuild-package' }, encoding: 'utf8',
       });
       expect(framework.status).not.toBe(0);
