@@ -216,8 +216,11 @@ localOnly('the ops plane on the local cloud', () => {
 
       await create(eventPath);
       await subscribed(eventPath);
-      const { logGroups = [] } = await logsClient.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: eventPath }));
-      expect(logGroups[0]?.retentionInDays).toBe(30);
+      // The function puts the filter, then the retention: the second can land a moment after.
+      await eventually(async () => {
+        const { logGroups = [] } = await logsClient.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: eventPath }));
+        expect(logGroups[0]?.retentionInDays).toBe(30);
+      }, { timeout: 10_000, interval: 100 });
 
       await eventBridge.send(new DisableRuleCommand({ Name: rule }));
       try {
