@@ -1,8 +1,8 @@
 // The team's rules over what would be deployed: every project's packaged template, for every stage
 // whose template can differ (PACKAGED_STAGES). Least privilege per function, tags on everything
 // that takes them, API Gateway's refusals as docs/api.md lists them. The first run packages every
-// project for each stage (24 packages: about a minute on an idle 2-core machine, ten on one shared
-// by many; reused after while the inputs are unchanged: ../packaged-templates.ts).
+// project for each stage (30 packages: 72–94 s on a quiet 2-core machine, up to ten minutes on
+// a busy one; reused after while the inputs are unchanged: ../packaged-templates.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { PACKAGED_STAGES, packagedTemplates, projectDirs, type Packaged } from '../packaged-templates';
