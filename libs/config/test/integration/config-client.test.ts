@@ -178,7 +178,10 @@ describe('the config client', () => {
     });
     expect(stdout).toContain('loaded on');
     const idleAfterMs = Number(/idle (\d+) ms after loading/.exec(stdout)?.[1]);
-    expect(idleAfterMs).toBeLessThan(900); // under the shortest refresh interval (1 s − 10 %)
+    // From loading, not from spawn (a busy machine's node start took 5.4 s). Not under one refresh
+    // interval either: sockets closing held a loaded CI run's loop 1.0 s. A ref'd timer never lets
+    // it go idle, and the run above kills it at 10 s.
+    expect(idleAfterMs).toBeLessThan(5_000);
   });
 
   // Last in the file: by now every test above has written all it will, background refreshes included.
