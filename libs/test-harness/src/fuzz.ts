@@ -1,6 +1,7 @@
 // Random requests against an endpoint, through `when`, each judged against the contract (docs/api.md):
 // a request that breaks one of the endpoint's rules gets one of the statuses those rules document
-// (a 2xx is a failure), one that breaks none gets one of the endpoint's answers; never a 5xx; every
+// (a 2xx is a failure), one that breaks none gets one of the endpoint's answers; never a 5xx (a 503
+// "try again shortly" is sent again as a client would, and fails only if it lasts); every
 // error in the contract's shape; x-correlation-id on every response. The rules come from the
 // service's test, written from docs/api.md, never from the service's own validators: an oracle that
 // shares the code under test passes whatever that code does.
@@ -191,6 +192,28 @@ export function verdict(request: FuzzRequest, answer: HttpAnswer, { rules = [], 
   return allowed.includes(answer.status) ? undefined : `${answer.status} for a request that breaks no rule (expected ${allowed.join(' or ')})`;
 }
 
+/** How many times a request is sent when each answer is the contract's "try again shortly". */
+const UNAVAILABLE_ATTEMPTS = 3;
+
+const isRetryableUnavailable = (answer: HttpAnswer) => answer.status === 503 && answer.body?.error?.code === 'ServiceUnavailable' && answer.headers['retry-after'] !== undefined;
+
+/**
+ * Sends a request again, as docs/api.md tells a client to, while it is answered 503
+ * ServiceUnavailable with Retry-After: a dependency that did not answer in time (dynalite under the
+ * side-by-side suite's load, say) is not the input's fault, and every write is safe to retry. The
+ * wait is the answer's own Retry-After, the client's side of the contract. An input that is answered
+ * so every time still fails: the verdict judges the last answer.
+ */
+export async function callRetryingUnavailable(call: () => Promise<HttpAnswer>, attempts = UNAVAILABLE_ATTEMPTS): Promise<HttpAnswer> {
+  let answer = await call();
+  for (let attempt = 1; attempt < attempts && isRetryableUnavailable(answer); attempt += 1) {
+    const seconds = Number(answer.headers['retry-after']);
+    await new Promise((resolve) => setTimeout(resolve, Number.isFinite(seconds) ? Math.min(seconds, 5) * 1_000 : 1_000));
+    answer = await call();
+  }
+  return answer;
+}
+
 export async function fuzzEndpoint(endpoint: HttpEndpoint, { known = {}, runs, bodies: examples = [], never = () => false, ...judging }: FuzzOptions = {}): Promise<void> {
   const mode = testMode();
   const headers = fc.record({
@@ -215,7 +238,7 @@ export async function fuzzEndpoint(endpoint: HttpEndpoint, { known = {}, runs, b
       fc.asyncProperty(paths(endpoint.resource, known.pathValues ?? []).filter((target) => !never(target.params)), headers, body, async (target, rawHeaders, rawBody) => {
         const sent = Object.fromEntries(Object.entries(rawHeaders).flatMap(([name, value]) => toSend(name, value)));
         const request: FuzzRequest = { method: endpoint.method, ...target, headers: sent, body: rawBody };
-        const answer = await weCall(endpoint, { path: request.path, headers: sent, body: rawBody }, mode);
+        const answer = await callRetryingUnavailable(() => weCall(endpoint, { path: request.path, headers: sent, body: rawBody }, mode));
         const wrong = verdict(request, answer, judging);
         if (wrong) throw new Error(`${endpoint.method} ${request.path} (${mode}) answered ${wrong}: ${JSON.stringify(answer.body)}`);
       }),
