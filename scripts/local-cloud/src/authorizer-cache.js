@@ -15,7 +15,10 @@
 // serverless-offline (a restart empties it, as a redeployment of the stage flushes AWS's); REQUEST
 // authorizers are not cached (none is declared; their key would be every identity source's value);
 // an entry is kept for the TTL of the route that stored it (AWS has one TTL per authorizer, and
-// the framework takes it from the first route that declares the authorizer).
+// the framework takes it from the first route that declares the authorizer); a miss that finds the
+// authorizer running for its token waits for that run's policy instead of starting another (API
+// Gateway may run it for each: on two cores, a cold burst of one token ran it 64 times, four cold
+// workers beside the function's own cold start), and runs it itself if that run gave no policy.
 
 const DEFAULT_TTL_SECONDS = 300;
 const MAX_TTL_SECONDS = 3600;
@@ -43,6 +46,8 @@ class AuthorizerCache {
     this.now = now;
     /** @type {Map<string, { answer: unknown, expiresAt: number }>} */
     this.entries = new Map();
+    /** @type {Map<string, Promise<unknown>>} the invocations running for a key, which later misses of the key wait for */
+    this.running = new Map();
   }
 
   /**
@@ -113,9 +118,21 @@ function cachingAuthorizerLambda(lambda, authorizerOptions, cache = apiCache) {
           const key = `${functionKey}\u0000${authorizationToken}`;
           const cached = cache.get(key);
           if (cached !== undefined) return cached;
-          const answer = await invoke();
-          if (isPolicy(answer)) cache.set(key, answer, ttlMs);
-          return answer;
+          const running = cache.running.get(key);
+          if (running) {
+            const shared = await running.catch(() => undefined);
+            if (isPolicy(shared)) return structuredClone(shared);
+            return invoke();
+          }
+          const invocation = invoke();
+          cache.running.set(key, invocation);
+          try {
+            const answer = await invocation;
+            if (isPolicy(answer)) cache.set(key, answer, ttlMs);
+            return answer;
+          } finally {
+            cache.running.delete(key);
+          }
         },
       };
     },

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { eventually } from '@yubl/test-harness';
 import { AuthorizerCache, cachingAuthorizerLambda, ttlSeconds, withAuthorizerCache } from '../../src/authorizer-cache';
 
 /** A stand-in for serverless-offline's `lambda`: every run of the authorizer is counted and answered by `answer`. */
@@ -73,6 +74,41 @@ describe("API Gateway's authorizer cache", () => {
     await authorize(strings, tokenEvent('t'));
     await authorize(strings, tokenEvent('t'));
     expect(unauthorized.runs).toHaveLength(2);
+  });
+
+  it('lets the misses of a token that arrive while its authorizer runs wait for that run, not start their own', async () => {
+    const answers: ((value: unknown) => void)[] = [];
+    const offline = authorizerLambda(() => new Promise((resolve) => answers.push(resolve)));
+    const lambda = cachingAuthorizerLambda(offline, {}, new AuthorizerCache());
+    const burst = Array.from({ length: 5 }, () => authorize(lambda, tokenEvent('Bearer cold')));
+    const other = authorize(lambda, tokenEvent('Bearer other'));
+    await eventually(() => expect(answers).toHaveLength(2));
+    expect(offline.runs).toHaveLength(2); // one for each token, however many requests carry it
+    answers[0]!(allow('Bearer cold'));
+    answers[1]!(allow('Bearer other'));
+    const given = (await Promise.all(burst)) as { principalId: string }[];
+    expect(given).toEqual(Array.from({ length: 5 }, () => allow('Bearer cold')));
+    given[0]!.principalId = 'changed'; // each waiter has a copy of its own
+    expect(given[1]!.principalId).toBe('user-of-Bearer cold');
+    expect(await other).toEqual(allow('Bearer other'));
+  });
+
+  it('runs the authorizer for each waiter when the run they waited for gave no policy, as each would have on its own', async () => {
+    let first = true;
+    const answers: ((value: unknown) => void)[] = [];
+    const offline = authorizerLambda(() => {
+      if (!first) return allow('t');
+      first = false;
+      return new Promise((_, reject) => answers.push(() => reject(new Error('Task timed out'))));
+    });
+    const lambda = cachingAuthorizerLambda(offline, {}, new AuthorizerCache());
+    const failed = authorize(lambda, tokenEvent('t'));
+    const waiters = [authorize(lambda, tokenEvent('t')), authorize(lambda, tokenEvent('t'))];
+    await eventually(() => expect(answers).toHaveLength(1));
+    answers[0]!(undefined);
+    await expect(failed).rejects.toThrow('Task timed out');
+    expect(await Promise.all(waiters)).toEqual([allow('t'), allow('t')]);
+    expect(offline.runs).toHaveLength(3);
   });
 
   it('caches nothing with resultTtlInSeconds 0, nor for a REQUEST authorizer or an event without a token', async () => {
