@@ -112,6 +112,25 @@ function rateSeconds(expression) {
   return match ? Number(match[1]) * (RATE_UNITS[match[2] ?? ''] ?? NaN) : undefined;
 }
 
+// The golden ratio's fractional part: the k-th share, k × this mod 1, falls in the widest gap the
+// earlier ones left, so that any number of shares stay apart.
+const GOLDEN_SHARE = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * How long after it is added the k-th rate schedule (k from 1) first runs: a share of one period.
+ * On AWS a rate schedule counts from the moment its rule was created, so rules deployed apart run
+ * apart; here every rule is added within the same second, and the four outbox relays' rate(5
+ * seconds) ran in the same few milliseconds, each time a stall for every request beside them.
+ * Spread like this, four rules of one rate run at least 14 % of the period apart; each still runs
+ * once a period.
+ * @param {number} k
+ * @param {number} everyMs
+ * @returns {number} in (0, everyMs)
+ */
+function firstRateRunInMs(k, everyMs) {
+  return Math.max(1, Math.round(everyMs * (1 - ((k * GOLDEN_SHARE) % 1))));
+}
+
 /**
  * The set of values a cron field allows, within [min, max]; undefined for any.
  * @param {string} text
@@ -225,6 +244,7 @@ function createEventBridge({ region, accountId, invoker, log }) {
   const rules = new Map();
   /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set();
+  let ratesAdded = 0; // rate schedules added so far: each first runs at its own share of the period (firstRateRunInMs)
 
   /**
    * @param {{ source: string, detailType: string, detail: unknown, resources?: string[], time?: Date }} event
@@ -242,10 +262,11 @@ function createEventBridge({ region, accountId, invoker, log }) {
     return invoker.invokeAsync(rule.fn, rule.input === undefined ? event : rule.input);
   }
 
-  /** @param {Rule & { kind: 'schedule' }} rule */
-  function schedule(rule) {
+  /** @param {Rule & { kind: 'schedule' }} rule @param {boolean} [first] whether the rule was just added */
+  function schedule(rule, first = false) {
     const every = rateSeconds(rule.expression);
-    const next = every ? Date.now() + every * 1000 : nextCron(rule.expression, Date.now());
+    if (first && every) ratesAdded += 1;
+    const next = every ? Date.now() + (first ? firstRateRunInMs(ratesAdded, every * 1000) : every * 1000) : nextCron(rule.expression, Date.now());
     if (next === undefined) {
       log(`${rule.fn.key}: schedule '${rule.expression}' is not understood; it never runs`);
       return;
@@ -330,14 +351,15 @@ function createEventBridge({ region, accountId, invoker, log }) {
 
   return {
     /**
-     * The rules of one function, from its serverless.yml events; schedules start at once.
+     * The rules of one function, from its serverless.yml events; schedules start at once (a rate's
+     * first run a share of its period away: firstRateRunInMs).
      * @param {import('../lambda-invoker').LocalFunction} fn
      * @param {FunctionEvent[] | undefined} events
      */
     addFunction(fn, events) {
       for (const rule of rulesOf(fn, events, { region, accountId })) {
         rules.set(rule.name, rule);
-        if (rule.kind === 'schedule') schedule(rule);
+        if (rule.kind === 'schedule') schedule(rule, true);
       }
     },
     ruleCount: () => rules.size,
@@ -393,4 +415,4 @@ function createEventBridge({ region, accountId, invoker, log }) {
   };
 }
 
-module.exports = { createEventBridge, patternMatches, rateSeconds, nextCron };
+module.exports = { createEventBridge, patternMatches, rateSeconds, firstRateRunInMs, nextCron };

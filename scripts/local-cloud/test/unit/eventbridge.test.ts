@@ -1,4 +1,4 @@
-import { createEventBridge, nextCron, patternMatches, rateSeconds } from '../../src/event-sources/eventbridge';
+import { createEventBridge, firstRateRunInMs, nextCron, patternMatches, rateSeconds } from '../../src/event-sources/eventbridge';
 
 const createLogGroup = {
   source: 'aws.logs',
@@ -52,6 +52,17 @@ describe('schedules', () => {
     expect(new Date(nextCron('cron(0 0 1 1-3 ? 2027)', at)!).toISOString()).toBe('2027-01-01T00:00:00.000Z');
   });
 
+  it('starts the rate schedules added together at shares of their period far apart, so that they do not run together', () => {
+    const firsts = [1, 2, 3, 4].map((k) => firstRateRunInMs(k, 5_000));
+    for (const first of firsts) {
+      expect(first).toBeGreaterThan(0);
+      expect(first).toBeLessThan(5_000);
+    }
+    const sorted = [...firsts].sort((a, b) => a - b);
+    const gaps = [...sorted.slice(1).map((at, i) => at - sorted[i]!), sorted[0]! + 5_000 - sorted[3]!];
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(0.14 * 5_000);
+  });
+
   it('invokes a scheduled function with the scheduled event, on its rate, until it is disabled', () => {
     jest.useFakeTimers({ now: Date.parse('2026-12-01T07:00:00Z') });
     try {
@@ -59,13 +70,18 @@ describe('schedules', () => {
       const bridge = createEventBridge({ region: 'eu-west-1', accountId: '000000000000', invoker: { invokeAsync: async (_fn: unknown, event: unknown) => void invoked.push(event) }, log: () => undefined });
       const fn = { key: 'ops/sweep', name: 'yubl-ops-dev-sweep', arn: 'arn:aws:lambda:eu-west-1:000000000000:function:yubl-ops-dev-sweep', lambdaPort: 0, timeoutSeconds: 6, maximumRetryAttempts: 2 };
       bridge.addFunction(fn, [{ schedule: 'rate(1 hour)' }]);
-      jest.advanceTimersByTime(3_599_000);
+      const first = firstRateRunInMs(1, 3_600_000); // the bridge's first rate schedule
+      jest.advanceTimersByTime(first - 1);
       expect(invoked).toHaveLength(0);
-      jest.advanceTimersByTime(1_000);
+      jest.advanceTimersByTime(1);
       expect(invoked).toEqual([expect.objectContaining({ source: 'aws.events', 'detail-type': 'Scheduled Event', resources: ['arn:aws:events:eu-west-1:000000000000:rule/yubl-ops-dev-sweep-schedule-1'] })]);
+      jest.advanceTimersByTime(3_599_999);
+      expect(invoked).toHaveLength(1);
+      jest.advanceTimersByTime(1); // then once an hour
+      expect(invoked).toHaveLength(2);
       bridge.handle('AWSEvents.DisableRule', { Name: 'yubl-ops-dev-sweep-schedule-1' });
       jest.advanceTimersByTime(7_200_000);
-      expect(invoked).toHaveLength(1);
+      expect(invoked).toHaveLength(2);
       bridge.stop();
     } finally {
       jest.useRealTimers();
