@@ -20,6 +20,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { writeAtomically } = require('./write-atomically');
 
 const root = path.resolve(__dirname, '../../..');
 const defaultCacheDir = path.join(root, '.local', 'cache', 'esbuild');
@@ -123,13 +124,6 @@ function sortKeys(value) {
   return value;
 }
 
-/** Writes `data` to `file` atomically (a reader sees the old file or the new, never half). @param {string} file @param {string | Buffer} data */
-function writeAtomically(file, data) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(temporary, data);
-  fs.renameSync(temporary, file);
-}
 
 /**
  * @typedef {{inputs: Record<string, string>, outputs: Record<string, string>}} Manifest

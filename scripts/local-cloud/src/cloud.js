@@ -7,6 +7,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { writeAtomically } = require('./write-atomically');
 const { keyHashes } = require('../../api-key-hashes');
 const { createClients } = require('./aws-clients');
 const { spawnNode, killGroup, alive } = require('./children');
@@ -190,7 +191,9 @@ async function startCloud({
   /** @type {(number | undefined)[]} */
   let servedPids = []; // served services' processes (src/served.js), not supervised
   const supervisor = createSupervisor({ log, onChange: () => status !== 'stopping' && writeState() });
-  const writeState = () => fs.writeFileSync(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: [...supervisor.pids(), ...servedPids] }, null, 2));
+  // Atomically: `serve` and `stop`, in processes of their own, read it while it is rewritten (two
+  // `serve`s side by side: the second read the first's half-written file as no cloud at all).
+  const writeState = () => writeAtomically(statePath, JSON.stringify({ pid: process.pid, baseUrl, stage, children: [...supervisor.pids(), ...servedPids] }, null, 2));
   /** @type {Map<string, number>} */
   const inProcess = new Map(); // part -> the port of its server in this process
   /**
@@ -537,7 +540,7 @@ async function startCloud({
       ),
     };
     writeResolvedConfigs(stateDir, services);
-    fs.writeFileSync(path.join(stateDir, 'endpoints.json'), JSON.stringify(published, null, 2));
+    writeAtomically(path.join(stateDir, 'endpoints.json'), JSON.stringify(published, null, 2));
     writeState();
 
     // 8. Services served outside Lambda, now or later (PUT /_local/served/<service>).

@@ -15,6 +15,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { writeAtomically } = require('./write-atomically');
 
 const root = path.resolve(__dirname, '../../..');
 const cacheDir = path.join(root, '.local', 'cache', 'print');
@@ -79,9 +80,7 @@ async function cachedPrint(project, { stage, region, env, perStart, print }) {
     JSON.parse(text); // store only a configuration
     fs.mkdirSync(cacheDir, { recursive: true });
     for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${project.name}-${stage}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, text);
-    fs.renameSync(temporary, file);
+    writeAtomically(file, text);
   }
   for (const name of perStart) text = text.split(placeholderFor(name)).join(JSON.stringify(env[name]).slice(1, -1));
   return { config: JSON.parse(text), cached };
