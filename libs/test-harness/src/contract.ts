@@ -16,3 +16,13 @@ export const hasErrorShape = (body: unknown): boolean => {
     typeof body === 'object' && body !== null && Object.keys(body).length === 1 && typeof error?.code === 'string' && typeof error.message === 'string' && (error.details === undefined || Array.isArray(error.details))
   );
 };
+
+/**
+ * How long a client waits before it sends a request again, by the answer's Retry-After (seconds,
+ * as docs/api.md gives it with a 503): that long, at most 5 s here; a second when it is absent or
+ * not a number of seconds.
+ */
+export const retryAfterMs = (value: string | null | undefined): number => {
+  const seconds = value === null || value === undefined || value.trim() === '' ? NaN : Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 5) * 1_000 : 1_000;
+};

@@ -7,7 +7,7 @@
 // shares the code under test passes whatever that code does.
 import fc from 'fast-check';
 import { redirectOutput } from '@yubl/logger';
-import { hasErrorShape } from './contract';
+import { hasErrorShape, retryAfterMs } from './contract';
 import { testMode, weCall, type HttpAnswer, type HttpEndpoint } from './when';
 
 /** One random request, as it was sent. */
@@ -207,8 +207,7 @@ const isRetryableUnavailable = (answer: HttpAnswer) => answer.status === 503 && 
 export async function callRetryingUnavailable(call: () => Promise<HttpAnswer>, attempts = UNAVAILABLE_ATTEMPTS): Promise<HttpAnswer> {
   let answer = await call();
   for (let attempt = 1; attempt < attempts && isRetryableUnavailable(answer); attempt += 1) {
-    const seconds = Number(answer.headers['retry-after']);
-    await new Promise((resolve) => setTimeout(resolve, Number.isFinite(seconds) ? Math.min(seconds, 5) * 1_000 : 1_000));
+    await new Promise((resolve) => setTimeout(resolve, retryAfterMs(answer.headers['retry-after'])));
     answer = await call();
   }
   return answer;

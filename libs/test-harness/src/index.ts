@@ -6,5 +6,5 @@ export { logMatchers } from './matchers';
 export { invokeInLambdaRuntime, type RuntimeReport } from './lambda-runtime';
 export { weCall, weDeliver, weNotify, testMode, type TestMode, type HttpEndpoint, type HttpCall, type HttpAnswer, type KinesisConsumer, type SnsConsumer } from './when';
 export { fuzzEndpoint, callRetryingUnavailable, verdict, jsonBody, bearerToken, apiKey, pageQuery, knownValue, isContractText, type FuzzOptions, type FuzzRequest, type FuzzRule, type ContractSchema } from './fuzz';
-export { correlated, refused, hasErrorShape, ERROR_CODES } from './contract';
+export { correlated, refused, hasErrorShape, retryAfterMs, ERROR_CODES } from './contract';
 export { localCloudProcess, localCloudServiceProcess, kill, cloudHealth, recovered, redrive, whilePaused, recordsOnStream, itemsOf, countsOf, sendAndHangUp, type StreamRecord, type CloudHealth, type RedriveCounts } from './faults';

@@ -124,7 +124,6 @@ function sortKeys(value) {
   return value;
 }
 
-
 /**
  * @typedef {{inputs: Record<string, string>, outputs: Record<string, string>}} Manifest
  *   inputs: inputState() when built; outputs: each output file (relative to outdir) -> its sha256

@@ -1,7 +1,7 @@
 // Users for acceptance tests, made the way an app makes them: POST /users through the gateway (a
 // service's tests reach other services only over HTTP, as the service itself does).
 import { randomUUID } from 'node:crypto';
-import { localCloud } from '@yubl/test-harness';
+import { localCloud, retryAfterMs } from '@yubl/test-harness';
 
 export interface TestUser {
   id: string;
@@ -31,8 +31,7 @@ export async function aUser(names: { firstName?: string; lastName?: string; user
     const answer = (await response.json()) as { user: Omit<TestUser, 'token'>; token: string };
     if (response.status === 201) return { ...answer.user, token: answer.token };
     if (response.status < 500 || attempt >= attempts) throw new Error(`POST /users answered ${response.status}${attempt > 1 ? ` (attempt ${attempt})` : ''}: ${JSON.stringify(answer)}`);
-    const retryAfter = Number(response.headers.get('retry-after'));
-    await new Promise((resolve) => setTimeout(resolve, Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 5) * 1_000 : 1_000));
+    await new Promise((resolve) => setTimeout(resolve, retryAfterMs(response.headers.get('retry-after'))));
   }
 }
 
