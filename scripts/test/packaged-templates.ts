@@ -16,7 +16,7 @@ const root = path.resolve(__dirname, '../..');
 const serverlessBin = path.join(root, 'node_modules/serverless/bin/serverless.js');
 // The three stages of a project bundle the same sources with the same options: esbuild runs for
 // the first, the others (and the local cloud's start after the unit level) reuse its output.
-const bundleCache = path.join(root, 'scripts/local-cloud/src/bundle-cache-register.js');
+const frameworkPreload = path.join(root, 'scripts/local-cloud/src/framework-preload.js');
 
 /**
  * dev stands for test and demo, which no serverless.yml sets apart (the packaged-template test
@@ -112,7 +112,7 @@ async function packageAfresh(stage: string, project: string, dir: string, out: s
   fs.mkdirSync(path.join(root, '.local/tmp'), { recursive: true });
   const tmp = fs.mkdtempSync(path.join(root, '.local/tmp/packaged-templates-'));
   try {
-    await run(process.execPath, ['--require', bundleCache, serverlessBin, 'package', '--stage', stage, '--package', out], {
+    await run(process.execPath, ['--require', frameworkPreload, serverlessBin, 'package', '--stage', stage, '--package', out], {
       cwd: dir,
       // Bundles built apart from .esbuild/.build, which a running local cloud serves (services/common.yml).
       // No release artifact: what the sources package to, not a stored build (scripts/serverless-release).

@@ -140,4 +140,22 @@ function installLazyBarrels(packages, fromDir) {
   });
 }
 
-module.exports = { installLazyBarrels, installLazyBarrel, parseBarrel };
+/** The barrels serverless-esbuild requires by their index. */
+const SERVERLESS_ESBUILD_BARRELS = ['effect', '@effect/platform', '@effect/platform-node', 'ramda'];
+
+/**
+ * serverless-esbuild's barrels made lazy, as a framework process started in `projectDir` resolves
+ * the plugin; the names of those made lazy (none for a project without serverless-esbuild).
+ * @param {string} projectDir
+ */
+function installServerlessEsbuildBarrels(projectDir) {
+  let plugin;
+  try {
+    plugin = path.dirname(require.resolve('serverless-esbuild/package.json', { paths: [projectDir, __dirname] }));
+  } catch {
+    return [];
+  }
+  return installLazyBarrels(SERVERLESS_ESBUILD_BARRELS, plugin);
+}
+
+module.exports = { installLazyBarrels, installLazyBarrel, installServerlessEsbuildBarrels, parseBarrel };

@@ -114,13 +114,7 @@ if (workerThreads.isMainThread) {
     const ConfigSchemaHandler = require(require.resolve('serverless/lib/classes/config-schema-handler/index.js', frameworkPaths));
     ConfigSchemaHandler.prototype.validateConfig = async function validatedByPrint() {};
   }
-  let esbuildPlugin;
-  try {
-    esbuildPlugin = require('node:path').dirname(require.resolve('serverless-esbuild/package.json', frameworkPaths));
-  } catch {
-    // a project without serverless-esbuild
-  }
-  if (esbuildPlugin) require('./lazy-barrels').installLazyBarrels(['effect', '@effect/platform', '@effect/platform-node', 'ramda'], esbuildPlugin);
+  require('./lazy-barrels').installServerlessEsbuildBarrels(process.cwd());
   const allEvents = Service.prototype.getAllEventsInFunction;
   /** @this {unknown} @param {string} functionKey */
   Service.prototype.getAllEventsInFunction = function withoutSchedules(functionKey) {

@@ -12,6 +12,8 @@ const { cachedPrint } = require('./print-cache');
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
 const serverlessBin = require.resolve('serverless/bin/serverless.js', { paths: [root] });
+// serverless-esbuild's barrels loaded lazily in each print (framework-preload.js).
+const FRAMEWORK_PRELOAD = path.join(__dirname, 'framework-preload.js');
 
 /**
  * A project of the monorepo: the shared stack (the root's serverless.yml) or a service.
@@ -51,7 +53,7 @@ function resolveConfig(project, { stage, region, env, perStart = [] }) {
  */
 async function printConfig(project, { stage, region, env }) {
   try {
-    const { stdout } = await run(process.execPath, [serverlessBin, 'print', '--stage', stage, '--region', region, '--format', 'json'], {
+    const { stdout } = await run(process.execPath, ['--require', FRAMEWORK_PRELOAD, serverlessBin, 'print', '--stage', stage, '--region', region, '--format', 'json'], {
       cwd: project.dir,
       env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' },
       maxBuffer: 32 * 1024 * 1024,
