@@ -9,6 +9,8 @@
 //    Differences from AWS: "Init Duration" is the worker thread's start-up until it is online (the
 //    handler module's own load falls into the first Duration, where AWS counts it as init), and
 //    "Max Memory Used" is the serverless-offline process's resident set, shared by its workers.
+//    An invocation that outruns the function's timeout (serverless-offline terminates its worker)
+//    ends as Lambda ends one: "Task timed out after N seconds", END, REPORT with `Status: timeout`.
 // 3. serverless-offline is not shown `schedule` events: the local cloud's EventBridge runs them
 //    (src/event-sources/eventbridge.js), with Lambda's asynchronous semantics and rules DisableRule can switch
 //    off; two schedulers would run every scheduled function twice.
@@ -40,6 +42,9 @@ function streamName() {
 }
 
 const mb = (/** @type {number} */ bytes) => Math.ceil(bytes / (1024 * 1024));
+const TIMER_SLACK_MS = 50;
+
+/** @typedef {{ requestId: string, started: number, coldStart: boolean, memoryMb: number }} Invocation */
 
 class LabelledWorker extends Worker {
   /** @param {string | URL} filename @param {import('node:worker_threads').WorkerOptions} [options] */
@@ -56,6 +61,10 @@ class LabelledWorker extends Worker {
     /** @type {number | undefined} */
     this.initMs = undefined;
     this.invocations = 0;
+    /** the function's timeout, as serverless-offline gives it to the worker (ms) */
+    this.timeoutMs = /** @type {number | undefined} */ (options.workerData?.timeout);
+    /** @type {Invocation | undefined} the invocation the worker is running */
+    this.inFlight = undefined;
     this.once('online', () => {
       this.initMs = performance.now() - started;
     });
@@ -67,6 +76,40 @@ class LabelledWorker extends Worker {
   /** @param {string} line */
   platformLine(line) {
     process.stdout.write(`λ ${this.functionKey}\t${this.stream}\t${line}\n`);
+  }
+
+  /**
+   * END and REPORT for an invocation that took `duration` ms; a timed-out one's REPORT is billed
+   * the whole timeout and says `Status: timeout`, as Lambda's does.
+   * @param {Invocation} invocation @param {number} duration @param {number} [timedOutAfter]
+   */
+  endLines({ requestId, coldStart, memoryMb }, duration, timedOutAfter) {
+    const init = coldStart && this.initMs !== undefined ? `\tInit Duration: ${this.initMs.toFixed(2)} ms` : '';
+    const billed = timedOutAfter ?? Math.ceil(duration);
+    this.platformLine(`END RequestId: ${requestId}`);
+    this.platformLine(
+      `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${billed} ms\t` +
+        `Memory Size: ${memoryMb} MB\tMax Memory Used: ${mb(process.memoryUsage.rss())} MB${init}\t${timedOutAfter === undefined ? '' : 'Status: timeout\t'}`,
+    );
+  }
+
+  /**
+   * serverless-offline terminates a worker whose invocation outran the function's timeout (and
+   * idle workers, and all of them when it stops). For the first, Lambda writes the invocation's
+   * last lines itself: "Task timed out after N seconds", END, REPORT with `Status: timeout`.
+   * A worker stopped mid-invocation before its timeout (serverless-offline shutting down) gets none.
+   * @override
+   */
+  terminate() {
+    const invocation = this.inFlight;
+    this.inFlight = undefined;
+    const duration = invocation ? performance.now() - invocation.started : 0;
+    // serverless-offline's timer starts a moment before the invocation is posted here.
+    if (invocation && this.timeoutMs !== undefined && duration >= this.timeoutMs - TIMER_SLACK_MS) {
+      this.platformLine(`${new Date().toISOString()} ${invocation.requestId} Task timed out after ${(duration / 1000).toFixed(2)} seconds`);
+      this.endLines(invocation, duration, this.timeoutMs);
+    }
+    return super.terminate();
   }
 
   /**
@@ -86,15 +129,12 @@ class LabelledWorker extends Worker {
     const { port1, port2 } = new MessageChannel();
     const started = performance.now();
     this.platformLine(`START RequestId: ${requestId} Version: ${context.functionVersion ?? '$LATEST'}`);
+    const invocation = { requestId, started, coldStart, memoryMb: context.memoryLimitInMB };
+    this.inFlight = invocation;
     port1.once('message', (/** @type {unknown} */ answer) => {
       port1.close();
-      const duration = performance.now() - started;
-      const init = coldStart && this.initMs !== undefined ? `\tInit Duration: ${this.initMs.toFixed(2)} ms` : '';
-      this.platformLine(`END RequestId: ${requestId}`);
-      this.platformLine(
-        `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\t` +
-          `Memory Size: ${context.memoryLimitInMB} MB\tMax Memory Used: ${mb(process.memoryUsage.rss())} MB${init}\t`,
-      );
+      this.inFlight = undefined;
+      this.endLines(invocation, performance.now() - started);
       answerPort.postMessage(answer);
       answerPort.close();
     });

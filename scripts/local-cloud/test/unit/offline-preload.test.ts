@@ -8,6 +8,7 @@ import { parseBarrel } from '../../src/lazy-barrels';
 // node process with the preload (as serverless-offline runs), in a service's directory.
 const root = path.resolve(__dirname, '../../../..');
 const preload = path.join(root, 'scripts/local-cloud/src/offline-preload.js');
+const frameworkPreload = path.join(root, 'scripts/local-cloud/src/framework-preload.js');
 const serviceDir = path.join(root, 'services/feed');
 
 const probe = String.raw`
@@ -46,8 +47,8 @@ describe('the offline preload', () => {
   const schemaCache = fs.mkdtempSync(path.join(os.tmpdir(), 'offline-preload-'));
   afterAll(() => fs.rmSync(schemaCache, { recursive: true, force: true }));
 
-  const run = (env: Record<string, string>, withPreload = true) => {
-    const args = [...(withPreload ? ['--require', preload] : []), '-e', probe];
+  const run = (env: Record<string, string>, withPreload: string | false = preload) => {
+    const args = [...(withPreload ? ['--require', withPreload] : []), '-e', probe];
     const out = execFileSync(process.execPath, args, { cwd: serviceDir, env: { ...process.env, SLS_SCHEMA_CACHE_BASE_DIR: schemaCache, ...env }, encoding: 'utf8' });
     return JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
       effectFilesAtRequire: number;
@@ -73,6 +74,58 @@ describe('the offline preload', () => {
     expect(lazy.effectFilesAtUse).toBeGreaterThan(1);
     expect(lazy.effectFilesAtUse).toBeLessThan(eager.effectFilesAtRequire / 2);
     expect(lazy.sameAsEager).toEqual({ effect: true, '@effect/platform': true, '@effect/platform-node': true, ramda: true });
+  });
+
+  it('makes the same barrels lazy in the other framework processes (framework-preload.js: prints, packages), and validates there', () => {
+    const lazy = run({ LOCAL_CLOUD_CONFIG_VALIDATED: '1' }, frameworkPreload);
+    expect(lazy.effectFilesAtRequire).toBe(1);
+    expect(lazy.two).toBe(2);
+    expect(lazy.sameAsEager).toEqual({ effect: true, '@effect/platform': true, '@effect/platform-node': true, ramda: true });
+    expect(lazy.validation).toBe('INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION');
+  });
+});
+
+// serverless-offline's side of an invocation, as its WorkerThreadRunner does it: a worker per
+// function given its timeout (ms), each invocation posted as {context, event, port}, and the worker
+// terminated when the timeout's timer fires first.
+const invocations = String.raw`
+const { MessageChannel, Worker } = require('node:worker_threads');
+const code = "require('node:worker_threads').parentPort.on('message', ({ event, port }) => { if (event.answer) port.postMessage('done'); });";
+const invoke = (name, answer, terminateAfterMs) => new Promise((resolve) => {
+  const worker = new Worker(code, { eval: true, workerData: { functionKey: name, timeout: 200 } });
+  const { port1, port2 } = new MessageChannel();
+  port1.once('message', () => { port1.close(); worker.terminate().then(resolve); });
+  worker.postMessage({ context: { awsRequestId: name + '-request', functionName: name, memoryLimitInMB: 1024 }, event: { answer }, port: port2 }, [port2]);
+  if (!answer) setTimeout(() => { port1.close(); worker.terminate().then(resolve); }, terminateAfterMs);
+});
+(async () => {
+  await invoke('answers', true);
+  await invoke('times-out', false, 250);
+  await invoke('stopped-early', false, 50);
+})();
+`;
+
+describe("the offline preload's lines around an invocation", () => {
+  const lines = () => {
+    const out = execFileSync(process.execPath, ['--require', preload, '-e', invocations], { cwd: serviceDir, encoding: 'utf8' });
+    const of = (name: string) => out.split('\n').filter((line) => line.startsWith(`λ ${name}\t`)).map((line) => line.split('\t').slice(2).join('\t'));
+    return { answers: of('answers'), timesOut: of('times-out'), stoppedEarly: of('stopped-early') };
+  };
+
+  it("end an answered one with END and REPORT, one that outran its timeout with Lambda's timeout lines, one stopped before it with none", () => {
+    const { answers, timesOut, stoppedEarly } = lines();
+    expect(answers).toEqual([
+      'START RequestId: answers-request Version: $LATEST',
+      'END RequestId: answers-request',
+      expect.stringMatching(/^REPORT RequestId: answers-request\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 1024 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\t$/),
+    ]);
+    expect(timesOut).toEqual([
+      'START RequestId: times-out-request Version: $LATEST',
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z times-out-request Task timed out after 0\.\d\d seconds$/),
+      'END RequestId: times-out-request',
+      expect.stringMatching(/^REPORT RequestId: times-out-request\tDuration: [\d.]+ ms\tBilled Duration: 200 ms\tMemory Size: 1024 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\tStatus: timeout\t$/),
+    ]);
+    expect(stoppedEarly).toEqual(['START RequestId: stopped-early-request Version: $LATEST']);
   });
 });
 
