@@ -14,6 +14,9 @@ const cli = path.join(root, 'scripts/local-cloud/bin/local-cloud.js');
 const stateDir = path.join(root, '.local', 'bench-cloud');
 const PORT_BASE = Number(process.env.BENCH_CLOUD_PORT_BASE ?? 13000);
 
+/** Where a bench's cloud runs: the CLI, its state directory and its port base. */
+const benchCloudPlace = () => ({ cli, stateDir, portBase: PORT_BASE });
+
 function startBenchCloud(extraProjects = []) {
   const services = fs.readdirSync(path.join(root, 'services')).filter((name) => fs.existsSync(path.join(root, 'services', name, 'serverless.yml')));
   const projects = [...services.map((name) => path.join(root, 'services', name)), ...extraProjects];
@@ -152,5 +155,5 @@ async function tokenSigner(cloud) {
   return (userId) => new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt().setExpirationTime('1h').sign(key);
 }
 
-module.exports = { startBenchCloud, cloudCpuMs, cpuSince, writeResult, aUser, batchWriteAll, documentClient, followedBy, tokenSigner };
+module.exports = { benchCloudPlace, startBenchCloud, cloudCpuMs, cpuSince, writeResult, aUser, batchWriteAll, documentClient, followedBy, tokenSigner };
 

@@ -20,10 +20,11 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { cacheDir } = require('./cache-dir');
 const { writeAtomically } = require('./write-atomically');
 
 const root = path.resolve(__dirname, '../../..');
-const defaultCacheDir = path.join(root, '.local', 'cache', 'esbuild');
+const defaultCacheDir = cacheDir('esbuild');
 
 const sha256 = (/** @type {string | Buffer} */ data) => crypto.createHash('sha256').update(data).digest('hex');
 

@@ -15,10 +15,11 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { cacheDir } = require('./cache-dir');
 const { writeAtomically } = require('./write-atomically');
 
 const root = path.resolve(__dirname, '../../..');
-const cacheDir = path.join(root, '.local', 'cache', 'print');
+const printCacheDir = cacheDir('print');
 const TOOLS = ['serverless', 'serverless-offline', 'serverless-esbuild'];
 
 /** @param {string} name */
@@ -67,7 +68,7 @@ function printKey(project, { stage, region, env, perStart }) {
  */
 async function cachedPrint(project, { stage, region, env, perStart, print }) {
   const key = printKey(project, { stage, region, env, perStart });
-  const file = path.join(cacheDir, `${project.name}-${stage}-${key}.json`);
+  const file = path.join(printCacheDir, `${project.name}-${stage}-${key}.json`);
   let text;
   let cached = false;
   try {
@@ -78,8 +79,8 @@ async function cachedPrint(project, { stage, region, env, perStart, print }) {
     for (const name of perStart) printEnv[name] = placeholderFor(name);
     text = await print(printEnv);
     JSON.parse(text); // store only a configuration
-    fs.mkdirSync(cacheDir, { recursive: true });
-    for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${project.name}-${stage}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
+    fs.mkdirSync(printCacheDir, { recursive: true });
+    for (const old of fs.readdirSync(printCacheDir)) if (old.startsWith(`${project.name}-${stage}-`)) fs.rmSync(path.join(printCacheDir, old), { force: true });
     writeAtomically(file, text);
   }
   for (const name of perStart) text = text.split(placeholderFor(name)).join(JSON.stringify(env[name]).slice(1, -1));
