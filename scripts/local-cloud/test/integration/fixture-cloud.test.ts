@@ -310,6 +310,22 @@ describe('CloudWatch Logs', () => {
     expect(new Set(messages.map((e) => e.logStreamName))).toEqual(new Set([start.logStreamName]));
   });
 
+  it('ends an invocation that outruns its timeout as Lambda does: "Task timed out after N seconds", END, a REPORT billed the timeout with Status: timeout', async () => {
+    // One attempt: the SDK's own retries would be invocations of their own.
+    const once = new LambdaClient({ ...localClientConfig('lambda', cloud), maxAttempts: 1 });
+    await once.send(new InvokeCommand({ FunctionName: fixtureFunction('sleepy') })).catch(() => undefined);
+    const group = `/aws/lambda/${fixtureFunction('sleepy')}`;
+    const messages = await eventually(async () => {
+      const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: group }));
+      expect(events.some((e) => e.message!.startsWith('REPORT '))).toBe(true);
+      return events.map((e) => e.message!);
+    });
+    const requestId = /^START RequestId: (\S+) Version: \$LATEST$/.exec(messages.find((m) => m.startsWith('START '))!)![1]!;
+    expect(messages.filter((m) => m.includes('Task timed out'))).toEqual([expect.stringMatching(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z ${requestId} Task timed out after 1\\.\\d{2} seconds$`))]);
+    expect(messages).toContain(`END RequestId: ${requestId}`);
+    expect(messages.find((m) => m.startsWith('REPORT '))).toMatch(new RegExp(`^REPORT RequestId: ${requestId}\tDuration: 1\\d{3}\\.\\d{2} ms\tBilled Duration: 1000 ms\t.*\tStatus: timeout\t$`));
+  });
+
   it('delivers a control message when a filter is created, then every event once, batched, gzipped and base64-encoded', async () => {
     const group = `/test/subscriptions/${randomUUID()}`;
     await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
