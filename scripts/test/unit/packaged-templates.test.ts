@@ -3,6 +3,7 @@
 // that takes them, API Gateway's refusals as docs/api.md lists them. The first run packages every
 // project for each stage (30 packages: 72–94 s on a quiet 2-core machine, up to ten minutes on
 // a busy one; reused after while the inputs are unchanged: ../packaged-templates.ts).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PACKAGED_STAGES, packagedTemplates, projectDirs, type Packaged } from '../packaged-templates';
@@ -67,6 +68,15 @@ function leastPrivilegeViolations(statement: Statement): string[] {
 describe('the packaged templates', () => {
   it('are packaged for every project and stage', () => {
     expect(packaged.map((p) => `${p.stage}/${p.project}`).sort()).toEqual(PACKAGED_STAGES.flatMap((stage) => projectDirs().map(({ project }) => `${stage}/${project}`)).sort());
+  });
+
+  // services/common.yml turns the framework's dev-dependency exclusion off (it ran two `npm ls
+  // --all` in every package) because no zip here is the framework's: each is one bundle.
+  it('zip every function as a bundle, no node_modules tree in any zip', () => {
+    const zips = packaged.flatMap(({ dir }) => fs.readdirSync(dir).filter((name) => name.endsWith('.zip')).map((name) => path.join(dir, name)));
+    expect(zips.length).toBeGreaterThan(packaged.length);
+    const withModules = zips.filter((zip) => execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').some((entry) => entry.split('/').includes('node_modules')));
+    expect(withModules).toEqual([]);
   });
 
   it('stand for the stages not packaged: no serverless.yml gives test or demo params of their own', () => {
