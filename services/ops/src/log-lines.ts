@@ -12,6 +12,8 @@ export interface LambdaReport {
   maxMemoryUsedMb: number;
   /** only on a cold start */
   initDurationMs?: number;
+  /** only when the invocation did not end on its own: `timeout` when it outran its timeout */
+  status?: string;
 }
 
 export type LogLine =
@@ -24,7 +26,7 @@ export type LogLine =
 // Lambda's default text format puts `<ISO time>\t<request id>\t<LEVEL>\t` before what console.* wrote.
 const TEXT_FORMAT_PREFIX = /^\d{4}-\d\d-\d\dT[\d:.]+Z\t([\w-]+)\t(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\t/;
 const REPORT =
-  /^REPORT RequestId: ([\w-]+)\s+Duration: ([\d.]+) ms\s+Billed Duration: (\d+) ms\s+Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB(?:\s+Init Duration: ([\d.]+) ms)?/;
+  /^REPORT RequestId: ([\w-]+)\s+Duration: ([\d.]+) ms\s+Billed Duration: (\d+) ms\s+Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB(?:\s+Init Duration: ([\d.]+) ms)?(?:\s+Status: (\w+))?/;
 const START_OR_END = /^(START|END) RequestId: ([\w-]+)/;
 
 export function parseLogLine(message: string): LogLine {
@@ -60,7 +62,7 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
 function parseReport(text: string): LambdaReport | undefined {
   const match = REPORT.exec(text);
   if (!match) return undefined;
-  const [, requestId, duration, billed, memorySize, maxMemory, init] = match;
+  const [, requestId, duration, billed, memorySize, maxMemory, init, status] = match;
   return {
     requestId: requestId!,
     durationMs: Number(duration),
@@ -68,5 +70,6 @@ function parseReport(text: string): LambdaReport | undefined {
     memorySizeMb: Number(memorySize),
     maxMemoryUsedMb: Number(maxMemory),
     ...(init === undefined ? {} : { initDurationMs: Number(init) }),
+    ...(status === undefined ? {} : { status }),
   };
 }

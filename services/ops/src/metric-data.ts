@@ -39,6 +39,7 @@ export function observationsOfReport(report: LambdaReport, functionName: string,
   const base = { dimensions: { function: functionName }, timestamp: Math.floor(timestampMs / 1000) };
   const observations: Observation[] = [{ ...base, name: 'Duration', value: report.durationMs, unit: 'Milliseconds' }];
   if (report.initDurationMs !== undefined) observations.push({ ...base, name: 'ColdStart', value: 1, unit: 'Count' });
+  if (report.status === 'timeout') observations.push({ ...base, name: 'Timeout', value: 1, unit: 'Count' });
   return observations;
 }
 

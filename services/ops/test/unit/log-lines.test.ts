@@ -30,6 +30,13 @@ describe('a log line', () => {
     expect(warm.kind === 'report' && warm.report).toEqual({ requestId: '3f2a-9', durationMs: 2.5, billedDurationMs: 3, memorySizeMb: 1024, maxMemoryUsedMb: 81 });
   });
 
+  it("of REPORT says how an invocation ended when it did not end on its own: Lambda's `Status: timeout`", () => {
+    const timedOut = 'REPORT RequestId: 3f2a-9\tDuration: 6000.00 ms\tBilled Duration: 6000 ms\tMemory Size: 1024 MB\tMax Memory Used: 80 MB\tStatus: timeout\t';
+    expect(parseLogLine(timedOut)).toMatchObject({ kind: 'report', report: { requestId: '3f2a-9', durationMs: 6000, billedDurationMs: 6000, status: 'timeout' } });
+    const coldAndTimedOut = parseLogLine(timedOut.replace('\tStatus', '\tInit Duration: 150.00 ms\tStatus'));
+    expect(coldAndTimedOut.kind === 'report' && coldAndTimedOut.report).toMatchObject({ initDurationMs: 150, status: 'timeout' });
+  });
+
   it('of START and END carries the request id', () => {
     expect(parseLogLine('START RequestId: 3f2a-9 Version: $LATEST')).toMatchObject({ kind: 'start', requestId: '3f2a-9' });
     expect(parseLogLine('END RequestId: 3f2a-9')).toMatchObject({ kind: 'end', requestId: '3f2a-9' });

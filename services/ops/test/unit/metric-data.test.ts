@@ -49,6 +49,15 @@ describe('metric data', () => {
     ]);
   });
 
+  it('from a REPORT line of an invocation that outran its timeout have a Timeout too', () => {
+    const report = { requestId: 'r', durationMs: 6000, billedDurationMs: 6000, memorySizeMb: 128, maxMemoryUsedMb: 60, status: 'timeout' };
+    expect(observationsOfReport(report, 'f', 0).map((o) => [o.name, o.value, o.unit])).toEqual([
+      ['Duration', 6000, 'Milliseconds'],
+      ['Timeout', 1, 'Count'],
+    ]);
+    expect(observationsOfReport({ ...report, status: 'error' }, 'f', 0).map((o) => o.name)).toEqual(['Duration']);
+  });
+
   it("from a metric line keep its tags as dimensions, a count's unit Count", () => {
     expect(observationOfMetric({ timestamp: minute, value: 2, type: 'count', name: 'n', tags: { a: 'b' } })).toEqual({ name: 'n', dimensions: { a: 'b' }, timestamp: minute, value: 2, unit: 'Count' });
     expect(observationOfMetric({ timestamp: minute, value: 2, type: 'gauge', name: 'n', tags: {} }).unit).toBe('None');
