@@ -28,6 +28,8 @@ const TEXT_FORMAT_PREFIX = /^\d{4}-\d\d-\d\dT[\d:.]+Z\t([\w-]+)\t(TRACE|DEBUG|IN
 const REPORT =
   /^REPORT RequestId: ([\w-]+)\s+Duration: ([\d.]+) ms\s+Billed Duration: (\d+) ms\s+Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB(?:\s+Init Duration: ([\d.]+) ms)?(?:\s+Status: (\w+))?/;
 const START_OR_END = /^(START|END) RequestId: ([\w-]+)/;
+// Lambda's own line for an invocation that outran its timeout: an error of that request.
+const TIMED_OUT = /^\d{4}-\d\d-\d\dT[\d:.]+Z\s+([\w-]+)\s+Task timed out after [\d.]+ seconds$/;
 
 export function parseLogLine(message: string): LogLine {
   const text = message.trimEnd();
@@ -46,6 +48,8 @@ export function parseLogLine(message: string): LogLine {
   } else {
     const startOrEnd = START_OR_END.exec(body);
     if (startOrEnd) return { kind: startOrEnd[1] === 'START' ? 'start' : 'end', requestId: startOrEnd[2]!, text: body };
+    const timedOut = TIMED_OUT.exec(body);
+    if (timedOut) return { kind: 'text', text: body, level: 'error', requestId: timedOut[1]! };
   }
   return prefix ? { kind: 'text', text: body, level: prefix[2]!.toLowerCase(), requestId: prefix[1]! } : { kind: 'text', text: body };
 }

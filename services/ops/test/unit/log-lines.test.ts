@@ -30,6 +30,12 @@ describe('a log line', () => {
     expect(warm.kind === 'report' && warm.report).toEqual({ requestId: '3f2a-9', durationMs: 2.5, billedDurationMs: 3, memorySizeMb: 1024, maxMemoryUsedMb: 81 });
   });
 
+  it("of Lambda's timed-out line is an error of that request", () => {
+    const line = '2026-12-02T02:00:06.012Z 3f2a-9 Task timed out after 6.01 seconds';
+    expect(parseLogLine(line)).toEqual({ kind: 'text', text: line, level: 'error', requestId: '3f2a-9' });
+    expect(parseLogLine('the job timed out after 6.01 seconds')).toEqual({ kind: 'text', text: 'the job timed out after 6.01 seconds' });
+  });
+
   it("of REPORT says how an invocation ended when it did not end on its own: Lambda's `Status: timeout`", () => {
     const timedOut = 'REPORT RequestId: 3f2a-9\tDuration: 6000.00 ms\tBilled Duration: 6000 ms\tMemory Size: 1024 MB\tMax Memory Used: 80 MB\tStatus: timeout\t';
     expect(parseLogLine(timedOut)).toMatchObject({ kind: 'report', report: { requestId: '3f2a-9', durationMs: 6000, billedDurationMs: 6000, status: 'timeout' } });
