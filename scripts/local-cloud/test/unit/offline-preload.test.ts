@@ -85,23 +85,27 @@ describe('the offline preload', () => {
   });
 });
 
-// serverless-offline's side of an invocation, as its WorkerThreadRunner does it: a worker per
-// function given its timeout (ms), each invocation posted as {context, event, port}, and the worker
-// terminated when the timeout's timer fires first.
+// serverless-offline's side of an invocation, as its WorkerThreadRunner and LambdaFunction do it:
+// a worker per function given its timeout (ms), each invocation posted as {context, event, port},
+// and the worker terminated by the function's timeout timer (LambdaFunction's own setTimeout, so a
+// timer here too) or, stopping, at once.
 const invocations = String.raw`
 const { MessageChannel, Worker } = require('node:worker_threads');
+const TIMEOUT_MS = 1000;
 const code = "require('node:worker_threads').parentPort.on('message', ({ event, port }) => { if (event.answer) port.postMessage('done'); });";
-const invoke = (name, answer, terminateAfterMs) => new Promise((resolve) => {
-  const worker = new Worker(code, { eval: true, workerData: { functionKey: name, timeout: 200 } });
+const invoke = (name, ending) => new Promise((resolve) => {
+  const worker = new Worker(code, { eval: true, workerData: { functionKey: name, timeout: TIMEOUT_MS } });
   const { port1, port2 } = new MessageChannel();
-  port1.once('message', () => { port1.close(); worker.terminate().then(resolve); });
-  worker.postMessage({ context: { awsRequestId: name + '-request', functionName: name, memoryLimitInMB: 1024 }, event: { answer }, port: port2 }, [port2]);
-  if (!answer) setTimeout(() => { port1.close(); worker.terminate().then(resolve); }, terminateAfterMs);
+  const stop = () => { port1.close(); worker.terminate().then(resolve); };
+  port1.once('message', stop);
+  worker.postMessage({ context: { awsRequestId: name + '-request', functionName: name, memoryLimitInMB: 1024 }, event: { answer: ending === 'answers' }, port: port2 }, [port2]);
+  if (ending === 'times out') setTimeout(stop, TIMEOUT_MS);
+  if (ending === 'stopped') stop();
 });
 (async () => {
-  await invoke('answers', true);
-  await invoke('times-out', false, 250);
-  await invoke('stopped-early', false, 50);
+  await invoke('answers', 'answers');
+  await invoke('times-out', 'times out');
+  await invoke('stopped-early', 'stopped');
 })();
 `;
 
@@ -121,9 +125,9 @@ describe("the offline preload's lines around an invocation", () => {
     ]);
     expect(timesOut).toEqual([
       'START RequestId: times-out-request Version: $LATEST',
-      expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z times-out-request Task timed out after 0\.\d\d seconds$/),
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z times-out-request Task timed out after 1\.\d\d seconds$/),
       'END RequestId: times-out-request',
-      expect.stringMatching(/^REPORT RequestId: times-out-request\tDuration: [\d.]+ ms\tBilled Duration: 200 ms\tMemory Size: 1024 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\tStatus: timeout\t$/),
+      expect.stringMatching(/^REPORT RequestId: times-out-request\tDuration: [\d.]+ ms\tBilled Duration: 1000 ms\tMemory Size: 1024 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\tStatus: timeout\t$/),
     ]);
     expect(stoppedEarly).toEqual(['START RequestId: stopped-early-request Version: $LATEST']);
   });
